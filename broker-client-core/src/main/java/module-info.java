@@ -1,0 +1,15 @@
+/**
+ * broker-client core: {@link no.brokerclient.BrokerClient} for the Altinn 3 Broker v1 API.
+ * Exports the public API only; {@code no.brokerclient.internal} is not part of it.
+ */
+module no.brokerclient.core {
+  requires transitive okhttp3;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
+
+  exports no.brokerclient;
+  exports no.brokerclient.auth;
+  exports no.brokerclient.model;
+
+  opens no.brokerclient.model to com.fasterxml.jackson.databind;
+}

@@ -1,0 +1,82 @@
+package no.brokerclient;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Altinn answered with an error status. Subclasses exist for the statuses callers act on: {@link
+ * BrokerUnauthorizedException} (401), {@link BrokerAccessDeniedException} (403), {@link BrokerNotFoundException}
+ * (404), {@link BrokerConflictException} (409), {@link BrokerRateLimitedException} (429) and {@link
+ * BrokerServerException} (5xx). The full parsed body is in {@link #error()}.
+ */
+public class BrokerApiException extends BrokerException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient ApiError error;
+
+  /**
+   * @param error the parsed error
+   * @param hint advice appended to the message, or {@code null}
+   */
+  public BrokerApiException(ApiError error, String hint) {
+    super(message(error, hint));
+    this.error = error;
+  }
+
+  /** @return the parsed error response */
+  public ApiError error() {
+    return error;
+  }
+
+  /** @return the HTTP status code */
+  public int statusCode() {
+    return error.status();
+  }
+
+  /** @return Broker's error code such as {@code BRO-00009}, or {@code null} when the body had none */
+  public String errorCode() {
+    return error.code();
+  }
+
+  /** @return the ProblemDetails {@code detail} (or plain-text body), or {@code null} */
+  public String detail() {
+    return error.detail();
+  }
+
+  /** @return the ProblemDetails {@code traceId}, or {@code null}; quote it when contacting Altinn */
+  public String traceId() {
+    return error.traceId();
+  }
+
+  /** @return validation errors by field name; empty when the body had none */
+  public Map<String, List<String>> validationErrors() {
+    return error.validationErrors();
+  }
+
+  private static String message(ApiError e, String hint) {
+    StringBuilder b = new StringBuilder();
+    b.append(e.method()).append(' ').append(e.path()).append(" failed: HTTP ").append(e.status());
+    if (e.title() != null) {
+      b.append(' ').append(e.title());
+    }
+    if (e.code() != null) {
+      b.append(" [").append(e.code()).append(']');
+    }
+    if (e.detail() != null && !e.detail().isBlank()) {
+      b.append(": ").append(e.detail());
+    }
+    if (!e.validationErrors().isEmpty()) {
+      b.append("; invalid fields: ");
+      e.validationErrors().forEach((field, messages) ->
+          b.append(field).append(' ').append(messages).append("; "));
+      b.setLength(b.length() - 2);
+    }
+    if (e.traceId() != null) {
+      b.append(" (traceId ").append(e.traceId()).append(')');
+    }
+    if (hint != null) {
+      b.append(". ").append(hint);
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,82 @@
+package no.brokerclient.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import no.brokerclient.ApiError;
+
+/**
+ * Parses Altinn error bodies leniently: ProblemDetails (with Broker's {@code code} and {@code traceId}),
+ * ValidationProblemDetails ({@code errors}), a JSON string, text/plain, or nothing. Never throws; a body it cannot
+ * understand is kept raw, and the status is never lost. Internal.
+ */
+public final class ErrorBodies {
+  /** Bodies longer than this are truncated before parsing. */
+  public static final int MAX_BODY_CHARS = 16 * 1024;
+
+  private ErrorBodies() {}
+
+  /**
+   * @param method the request method
+   * @param path the request path and query
+   * @param status the HTTP status
+   * @param body the body text, possibly empty
+   * @return the parsed error
+   */
+  public static ApiError parse(String method, String path, int status, String body) {
+    String raw = body == null ? "" : body;
+    String trimmed = raw.strip();
+    if (trimmed.isEmpty()) {
+      return new ApiError(method, path, status, null, null, null, null, Map.of(), raw);
+    }
+    if (trimmed.startsWith("{") || trimmed.startsWith("\"")) {
+      try {
+        JsonNode node = Json.tree(new ByteArrayInputStream(trimmed.getBytes(StandardCharsets.UTF_8)));
+        if (node != null && node.isTextual()) {
+          return new ApiError(method, path, status, null, null, node.asText(), null, Map.of(), raw);
+        }
+        if (node != null && node.isObject()) {
+          return new ApiError(method, path, status, text(node, "code"), text(node, "title"), text(node, "detail"),
+              text(node, "traceId"), errors(node.get("errors")), raw);
+        }
+      } catch (IOException | RuntimeException e) {
+        // not JSON after all: fall through to plain text
+      }
+    }
+    return new ApiError(method, path, status, null, null, shorten(trimmed), null, Map.of(), raw);
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 500 ? s : s.substring(0, 500) + "…";
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    return v.isValueNode() ? v.asText() : v.toString();
+  }
+
+  private static Map<String, List<String>> errors(JsonNode errors) {
+    if (errors == null || !errors.isObject()) {
+      return Map.of();
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    errors.properties().forEach(e -> {
+      List<String> messages = new ArrayList<>();
+      if (e.getValue().isArray()) {
+        e.getValue().forEach(m -> messages.add(m.asText()));
+      } else {
+        messages.add(e.getValue().asText());
+      }
+      out.put(e.getKey(), messages);
+    });
+    return out;
+  }
+}

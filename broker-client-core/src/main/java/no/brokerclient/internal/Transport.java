@@ -1,0 +1,369 @@
+package no.brokerclient.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import no.brokerclient.ApiError;
+import no.brokerclient.BrokerAccessDeniedException;
+import no.brokerclient.BrokerApiException;
+import no.brokerclient.BrokerConflictException;
+import no.brokerclient.BrokerException;
+import no.brokerclient.BrokerIOException;
+import no.brokerclient.BrokerNotFoundException;
+import no.brokerclient.BrokerRateLimitedException;
+import no.brokerclient.BrokerServerException;
+import no.brokerclient.BrokerUnauthorizedException;
+import no.brokerclient.RetryPolicy;
+import no.brokerclient.auth.AccessTokenProvider;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes one logical call: adds the bearer token for the call's scope set, the subscription key, user agent and
+ * Accept; retries per {@link RetryPolicy} and the call's idempotency; refreshes the token once on a bodiless 401;
+ * logs one DEBUG line per attempt (method, path, status, duration; never headers); maps error responses to the
+ * {@link BrokerApiException} tree. Thread-safe. Internal.
+ */
+public final class Transport {
+  /** The subscription-key header name. */
+  public static final String SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
+
+  private static final Logger LOG = LoggerFactory.getLogger("no.brokerclient.http");
+
+  private final OkHttpClient http;
+  private final AccessTokenProvider tokens;
+  private final String subscriptionKey;
+  private final String userAgent;
+  private final RetryPolicy retry;
+  private final Sleeper sleeper;
+  private final Clock clock;
+
+  /**
+   * @param http the client (with OkHttp's own silent retries disabled)
+   * @param tokens the token provider
+   * @param subscriptionKey the APIM key, or {@code null}
+   * @param userAgent the User-Agent value
+   * @param retry the retry policy
+   * @param sleeper waits between attempts
+   * @param clock for {@code Retry-After} dates
+   */
+  public Transport(OkHttpClient http, AccessTokenProvider tokens, String subscriptionKey, String userAgent,
+      RetryPolicy retry, Sleeper sleeper, Clock clock) {
+    this.http = http;
+    this.tokens = tokens;
+    this.subscriptionKey = subscriptionKey;
+    this.userAgent = userAgent;
+    this.retry = retry;
+    this.sleeper = sleeper;
+    this.clock = clock;
+  }
+
+  /** @return the retry policy */
+  public RetryPolicy retryPolicy() {
+    return retry;
+  }
+
+  /** @return the sleeper */
+  public Sleeper sleeper() {
+    return sleeper;
+  }
+
+  /**
+   * Executes the call and returns the successful (2xx) response, open; the caller closes it.
+   *
+   * @param call the call
+   * @return the open 2xx response
+   * @throws BrokerApiException on an error status (after retries)
+   * @throws BrokerIOException on a network failure (after retries)
+   */
+  public Response execute(Call call) {
+    int attempt = 0;
+    boolean tokenRefreshed = false;
+    while (true) {
+      attempt++;
+      String token = tokens.accessToken(call.scopes);
+      Request request = build(call, token);
+      long start = System.nanoTime();
+      Response response;
+      try {
+        response = http.newCall(request).execute();
+      } catch (IOException e) {
+        boolean maySent = maySent(e);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        LOG.debug("{} {} -> {} after {} ms (attempt {})", call.method, call.loggedPath(), e.getClass().getSimpleName(),
+            ms, attempt);
+        boolean retryable = call.repeatable && (call.idempotent || !maySent);
+        if (retryable && attempt <= retry.maxRetries()) {
+          pause(call, backoff(attempt), "I/O error " + e.getClass().getSimpleName(), attempt);
+          continue;
+        }
+        throw new BrokerIOException(call.method + " " + call.loggedPath() + " failed", e, maySent);
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      int code = response.code();
+      LOG.debug("{} {} -> {} in {} ms (attempt {})", call.method, call.loggedPath(), code, ms, attempt);
+      if (response.isSuccessful()) {
+        return response;
+      }
+      ApiError error = readError(call, response);
+      if (code == 401 && error.rawBody().isBlank() && !tokenRefreshed && call.repeatable) {
+        // The JWT layer rejected the token before any handler ran: safe to repeat with a fresh token.
+        tokens.invalidate(call.scopes, token);
+        tokenRefreshed = true;
+        attempt--;
+        LOG.debug("{} {}: token rejected with 401, retrying once with a fresh token", call.method, call.loggedPath());
+        continue;
+      }
+      boolean transientStatus = code == 429 || code == 503 || (call.idempotent && (code == 502 || code == 504));
+      if (transientStatus && call.repeatable && attempt <= retry.maxRetries()) {
+        Duration wait = retryAfter(response.header("Retry-After"));
+        pause(call, wait != null ? wait : backoff(attempt), "HTTP " + code, attempt);
+        continue;
+      }
+      throw toException(error, call.hint == null ? null : call.hint.apply(error));
+    }
+  }
+
+  private Request build(Call call, String token) {
+    Request.Builder b = new Request.Builder()
+        .url(call.url)
+        .method(call.method, call.body == null ? emptyBodyFor(call.method) : call.body.get())
+        .header("Authorization", "Bearer " + token)
+        .header("User-Agent", userAgent);
+    if (call.accept != null) {
+      b.header("Accept", call.accept);
+    }
+    if (subscriptionKey != null) {
+      b.header(SUBSCRIPTION_KEY_HEADER, subscriptionKey);
+    }
+    if (call.range != null) {
+      b.header("Range", call.range);
+    }
+    return b.build();
+  }
+
+  private static RequestBody emptyBodyFor(String method) {
+    return "POST".equals(method) || "PUT".equals(method) ? RequestBody.create(new byte[0], null) : null;
+  }
+
+  private void pause(Call call, Duration wait, String why, int attempt) {
+    LOG.info("Retrying {} {} after {} in {} ms (retry {} of {})", call.method, call.loggedPath(), why,
+        wait.toMillis(), attempt, retry.maxRetries());
+    sleep(sleeper, wait);
+  }
+
+  /**
+   * Sleeps, turning interruption into a {@link BrokerException} with the interrupt flag restored.
+   *
+   * @param sleeper the sleeper
+   * @param wait how long
+   */
+  public static void sleep(Sleeper sleeper, Duration wait) {
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerException("interrupted while waiting to retry", e);
+    }
+  }
+
+  /**
+   * @param attempt 1 for the first retry
+   * @return the jittered exponential backoff for that retry
+   */
+  public Duration backoff(int attempt) {
+    long base = retry.initialBackoff().toNanos();
+    long cap = retry.maxBackoff().toNanos();
+    long exp = attempt >= 62 ? cap : Math.min(cap, base << Math.min(attempt - 1, 30));
+    if (exp < 0) {
+      exp = cap;
+    }
+    double jitter = 0.5 + 0.5 * ThreadLocalRandom.current().nextDouble();
+    return Duration.ofNanos((long) (exp * jitter));
+  }
+
+  /**
+   * @param header a {@code Retry-After} value (delta seconds or HTTP date), or {@code null}
+   * @return the wait, capped at the policy's maximum, or {@code null} when absent or unparseable
+   */
+  public Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    Duration d;
+    String v = header.strip();
+    try {
+      d = Duration.ofSeconds(Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime when = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        d = Duration.between(clock.instant(), when.toInstant());
+      } catch (DateTimeParseException e2) {
+        return null;
+      }
+    }
+    if (d.isNegative()) {
+      d = Duration.ZERO;
+    }
+    return d.compareTo(retry.maxRetryAfter()) > 0 ? retry.maxRetryAfter() : d;
+  }
+
+  private static boolean maySent(IOException e) {
+    if (e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
+      return false;
+    }
+    if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+      String m = e.getMessage();
+      return m == null || !m.toLowerCase(Locale.ROOT).contains("connect");
+    }
+    return true;
+  }
+
+  private static ApiError readError(Call call, Response response) {
+    String body = "";
+    try (ResponseBody rb = response.body()) {
+      InputStream in = rb.byteStream();
+      byte[] bytes = in.readNBytes(ErrorBodies.MAX_BODY_CHARS);
+      body = new String(bytes, StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{} {}: could not read error body: {}", call.method, call.loggedPath(), e.toString());
+    }
+    return ErrorBodies.parse(call.method, call.loggedPath(), response.code(), body);
+  }
+
+  /**
+   * Maps an error to the exception tree.
+   *
+   * @param e the error
+   * @param hint advice for the message, or {@code null} for the default advice
+   * @return the exception to throw
+   */
+  public static BrokerApiException toException(ApiError e, String hint) {
+    int s = e.status();
+    if (s == 401) {
+      String h = hint != null ? hint : e.rawBody().isBlank()
+          ? "The access token was rejected (expired, for the wrong environment, or lacking the scope); Broker"
+              + " validates expiry with zero clock skew"
+          : "The token is valid, but Altinn's authorization denied it: use a token that represents a system user"
+              + " with rights to the resource for the organisation";
+      return new BrokerUnauthorizedException(e, h);
+    }
+    if (s == 403) {
+      return new BrokerAccessDeniedException(e, hint);
+    }
+    if (s == 404) {
+      return new BrokerNotFoundException(e, hint);
+    }
+    if (s == 409) {
+      return new BrokerConflictException(e, hint);
+    }
+    if (s == 429) {
+      return new BrokerRateLimitedException(e, hint);
+    }
+    if (s >= 500) {
+      return new BrokerServerException(e, hint);
+    }
+    return new BrokerApiException(e, hint);
+  }
+
+  /** One logical request. Immutable once built. */
+  public static final class Call {
+    final String method;
+    final HttpUrl url;
+    final Set<String> scopes;
+    Supplier<RequestBody> body;
+    boolean repeatable = true;
+    boolean idempotent;
+    String accept = "application/json";
+    String range;
+    Function<ApiError, String> hint;
+
+    private Call(String method, HttpUrl url, Set<String> scopes, boolean idempotent) {
+      this.method = method;
+      this.url = Objects.requireNonNull(url);
+      this.scopes = Objects.requireNonNull(scopes);
+      this.idempotent = idempotent;
+    }
+
+    /**
+     * @param method HTTP method
+     * @param url the URL
+     * @param scopes token scopes
+     * @param idempotent whether repeating it is safe after it may have reached the server
+     * @return a new call
+     */
+    public static Call of(String method, HttpUrl url, Set<String> scopes, boolean idempotent) {
+      return new Call(method, url, scopes, idempotent);
+    }
+
+    /**
+     * @param body creates a fresh body for each attempt
+     * @param repeatable whether {@code body} can be called more than once
+     * @return this
+     */
+    public Call body(Supplier<RequestBody> body, boolean repeatable) {
+      this.body = body;
+      this.repeatable = repeatable;
+      return this;
+    }
+
+    /**
+     * @param accept the Accept header, or {@code null} for none
+     * @return this
+     */
+    public Call accept(String accept) {
+      this.accept = accept;
+      return this;
+    }
+
+    /**
+     * @param range a Range header value, or {@code null}
+     * @return this
+     */
+    public Call range(String range) {
+      this.range = range;
+      return this;
+    }
+
+    /**
+     * @param hint advice for error messages, given the parsed error; may return {@code null}
+     * @return this
+     */
+    public Call hint(Function<ApiError, String> hint) {
+      this.hint = hint;
+      return this;
+    }
+
+    /** @return the method */
+    public String method() {
+      return method;
+    }
+
+    String loggedPath() {
+      String q = url.encodedQuery();
+      return url.encodedPath() + (q == null ? "" : "?" + q);
+    }
+  }
+}
