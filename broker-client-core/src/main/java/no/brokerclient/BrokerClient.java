@@ -262,7 +262,7 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   private UploadResult uploadConflict(UUID id, BrokerConflictException e, Md5Source localMd5) {
-    FileTransferOverview o = getOverview(id);
+    FileTransferOverview o = overview(id, scopes(Role.SENDER, "upload"));
     FileTransferStatus s = o.fileTransferStatus();
     boolean uploaded = s.equals(FileTransferStatus.UPLOAD_PROCESSING) || s.equals(FileTransferStatus.PUBLISHED)
         || s.equals(FileTransferStatus.ALL_CONFIRMED_DOWNLOADED);
@@ -411,7 +411,11 @@ public final class BrokerClient implements AutoCloseable {
    */
   public FileTransferOverview getOverview(UUID fileTransferId) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Call call = Call.of("GET", url("filetransfer", fileTransferId.toString()), eitherScopes("getOverview"), true)
+    return overview(fileTransferId, eitherScopes("getOverview"));
+  }
+
+  private FileTransferOverview overview(UUID fileTransferId, Set<String> scopes) {
+    Call call = Call.of("GET", url("filetransfer", fileTransferId.toString()), scopes, true)
         .hint(accessHint(null, null, fileTransferId));
     return readJson(call, FileTransferOverview.class);
   }
@@ -636,8 +640,7 @@ public final class BrokerClient implements AutoCloseable {
     if (Files.isDirectory(abs)) {
       throw new BrokerValidationException("target", abs + " is a directory; give a file path");
     }
-    scopes(Role.RECIPIENT, "download");
-    FileTransferOverview overview = getOverview(fileTransferId);
+    FileTransferOverview overview = overview(fileTransferId, scopes(Role.RECIPIENT, "download"));
     try (DownloadStream in = downloadStream(fileTransferId, overview, listener)) {
       long size = writeAtomically(abs, in);
       return new DownloadResult(fileTransferId, abs, size, in.md5(), in.checksumVerified());
@@ -666,8 +669,7 @@ public final class BrokerClient implements AutoCloseable {
   public FileTransferDownload openDownload(UUID fileTransferId, ProgressListener listener) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
     Objects.requireNonNull(listener, "listener");
-    scopes(Role.RECIPIENT, "openDownload");
-    FileTransferOverview overview = getOverview(fileTransferId);
+    FileTransferOverview overview = overview(fileTransferId, scopes(Role.RECIPIENT, "openDownload"));
     return new FileTransferDownload(downloadStream(fileTransferId, overview, listener), overview);
   }
 
@@ -707,7 +709,7 @@ public final class BrokerClient implements AutoCloseable {
       executeAndClose(call);
     } catch (BrokerApiException e) {
       if (e.error().hasCode("BRO-00010")) {
-        FileTransferOverview o = getOverview(fileTransferId);
+        FileTransferOverview o = overview(fileTransferId, scopes);
         if (FileTransferStatus.ALL_CONFIRMED_DOWNLOADED.equals(o.fileTransferStatus())) {
           LOG.debug("confirmDownload {}: already confirmed by every recipient", fileTransferId);
           return;
