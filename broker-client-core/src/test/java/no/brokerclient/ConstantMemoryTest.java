@@ -1,0 +1,78 @@
+package no.brokerclient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import no.brokerclient.internal.Hex;
+import no.brokerclient.testing.GeneratedStream;
+import no.brokerclient.testing.StreamingBrokerServer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Proves constant memory: a child JVM limited to 64 MiB of heap uploads and downloads 1 GiB each way through the
+ * SDK against a loopback server that streams, and both ends agree on the MD5.
+ */
+@Tag("slow")
+class ConstantMemoryTest {
+  static final long SIZE = 1L << 30;
+
+  @TempDir Path work;
+
+  static String md5(long size, long seed) throws Exception {
+    MessageDigest md = Hex.md5();
+    byte[] buf = new byte[1 << 20];
+    try (InputStream in = new GeneratedStream(size, seed)) {
+      int n;
+      while ((n = in.read(buf)) != -1) {
+        md.update(buf, 0, n);
+      }
+    }
+    return Hex.hex(md.digest());
+  }
+
+  @Test
+  void oneGibibyteEachWayIn64MegabytesOfHeap() throws Exception {
+    String uploadMd5 = md5(SIZE, 11);
+    String downloadMd5 = md5(SIZE, 22);
+    try (StreamingBrokerServer server = new StreamingBrokerServer(SIZE, 22, downloadMd5)) {
+      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process p = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", cp, LargeTransferMain.class.getName(),
+          server.baseUrl(), Long.toString(SIZE), "11", work.toString()))
+          .redirectErrorStream(true).start();
+      String out;
+      try (InputStream in = p.getInputStream()) {
+        out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child JVM did not finish");
+      assertEquals(0, p.exitValue(), "child JVM failed:\n" + out);
+      Map<String, String> seen = new HashMap<>();
+      for (String kv : out.lines().filter(l -> l.startsWith("upload-md5=")).findFirst().orElseThrow(
+          () -> new AssertionError("no result line in:\n" + out)).split(" ")) {
+        String[] pair = kv.split("=", 2);
+        seen.put(pair[0], pair[1]);
+      }
+      System.out.println("ConstantMemoryTest child: " + seen);
+      assertEquals(uploadMd5, server.uploadedMd5(), "server received the exact bytes");
+      assertEquals(SIZE, server.uploadedBytes());
+      assertEquals(uploadMd5, seen.get("upload-md5"), "SDK's streamed MD5");
+      assertEquals(downloadMd5, seen.get("download-md5"));
+      assertEquals(Long.toString(SIZE), seen.get("download-bytes"));
+      assertEquals("true", seen.get("verified"));
+      assertTrue(Long.parseLong(seen.get("max-heap")) <= 64L << 20, "child really ran with a 64 MiB heap");
+      assertTrue(Long.parseLong(seen.get("peak-heap")) < SIZE / 16, "peak heap far below the transfer size");
+    }
+    assertEquals(0, work.toFile().listFiles(File::isFile).length, "no file left behind");
+  }
+}

@@ -1,0 +1,47 @@
+package no.brokerclient;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import no.brokerclient.auth.AccessTokenProvider;
+import no.brokerclient.model.DownloadResult;
+import no.brokerclient.model.UploadResult;
+import no.brokerclient.testing.GeneratedStream;
+
+/**
+ * Run in a child JVM with a small heap by {@link ConstantMemoryTest}: uploads a generated stream of unknown length
+ * and downloads a file to disk through {@link BrokerClient}, then prints what it saw.
+ * Args: baseUrl, uploadSize, uploadSeed, workDir.
+ */
+public final class LargeTransferMain {
+  private LargeTransferMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String baseUrl = args[0];
+    long size = Long.parseLong(args[1]);
+    long seed = Long.parseLong(args[2]);
+    Path work = Path.of(args[3]);
+    try (BrokerClient client = BrokerClient.builder().baseUrl(baseUrl)
+        .accessTokenProvider(AccessTokenProvider.fixed("test-token"))
+        .roles(Role.SENDER, Role.RECIPIENT).build()) {
+      UUID id = UUID.randomUUID();
+      UploadResult up = client.upload(id, new GeneratedStream(size, seed), -1, ProgressListener.NONE);
+      Path target = work.resolve("download.bin");
+      DownloadResult down = client.download(id, target);
+      long onDisk = Files.size(target);
+      Files.delete(target);
+      long peak = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          peak += pool.getPeakUsage().getUsed();
+        }
+      }
+      System.out.println("upload-md5=" + up.md5() + " upload-bytes=" + up.size() + " download-md5=" + down.md5()
+          + " download-bytes=" + onDisk + " verified=" + down.checksumVerified() + " max-heap="
+          + Runtime.getRuntime().maxMemory() + " peak-heap=" + peak);
+    }
+  }
+}

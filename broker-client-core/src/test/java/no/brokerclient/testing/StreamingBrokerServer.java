@@ -1,0 +1,110 @@
+package no.brokerclient.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.Executors;
+import no.brokerclient.internal.Hex;
+
+/**
+ * A loopback server that streams like Broker: upload bodies are hashed as they arrive and never stored; downloads
+ * are generated on the fly. Enough of the Broker API for large-transfer tests and benchmarks.
+ */
+public final class StreamingBrokerServer implements AutoCloseable {
+  private final HttpServer server;
+  private final long downloadSize;
+  private final long downloadSeed;
+  private final String downloadMd5;
+  private volatile String uploadedMd5;
+  private volatile long uploadedBytes;
+
+  /**
+   * @param downloadSize size of the file served for download
+   * @param downloadSeed seed of its generated content
+   * @param downloadMd5 its MD5, reported in the overview
+   * @throws IOException if the server cannot start
+   */
+  public StreamingBrokerServer(long downloadSize, long downloadSeed, String downloadMd5) throws IOException {
+    this.downloadSize = downloadSize;
+    this.downloadSeed = downloadSeed;
+    this.downloadMd5 = downloadMd5;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(Executors.newFixedThreadPool(4));
+    server.createContext("/broker/api/v1/filetransfer/", this::handle);
+    server.start();
+  }
+
+  /** @return the base URL */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** @return MD5 of the last upload received */
+  public String uploadedMd5() {
+    return uploadedMd5;
+  }
+
+  /** @return size of the last upload received */
+  public long uploadedBytes() {
+    return uploadedBytes;
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String[] parts = ex.getRequestURI().getPath().split("/");
+      // /broker/api/v1/filetransfer/{id}[/upload|/download]
+      String id = parts[5];
+      String tail = parts.length > 6 ? parts[6] : "";
+      if ("POST".equals(ex.getRequestMethod()) && "upload".equals(tail)) {
+        MessageDigest md = Hex.md5();
+        byte[] buf = new byte[256 * 1024];
+        long n = 0;
+        try (InputStream in = ex.getRequestBody()) {
+          int r;
+          while ((r = in.read(buf)) != -1) {
+            md.update(buf, 0, r);
+            n += r;
+          }
+        }
+        uploadedMd5 = Hex.hex(md.digest());
+        uploadedBytes = n;
+        json(ex, "{\"fileTransferId\":\"" + id + "\"}");
+      } else if ("GET".equals(ex.getRequestMethod()) && "download".equals(tail)) {
+        ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, downloadSize);
+        byte[] buf = new byte[256 * 1024];
+        try (InputStream in = new GeneratedStream(downloadSize, downloadSeed); OutputStream out = ex.getResponseBody()) {
+          int r;
+          while ((r = in.read(buf)) != -1) {
+            out.write(buf, 0, r);
+          }
+        }
+      } else if ("GET".equals(ex.getRequestMethod()) && tail.isEmpty()) {
+        json(ex, "{\"fileTransferId\":\"" + id + "\",\"resourceId\":\"r\",\"fileName\":\"big.bin\","
+            + "\"checksum\":\"" + downloadMd5 + "\",\"fileTransferSize\":" + downloadSize
+            + ",\"fileTransferStatus\":\"Published\",\"recipients\":[],\"propertyList\":{}}");
+      } else {
+        ex.sendResponseHeaders(404, -1);
+      }
+    }
+  }
+
+  private static void json(HttpExchange ex, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(200, b.length);
+    ex.getResponseBody().write(b);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+}
