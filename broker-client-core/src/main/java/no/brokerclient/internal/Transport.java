@@ -128,6 +128,9 @@ public final class Transport {
         return response;
       }
       ApiError error = readError(call, response);
+      if (error.code() != null || error.traceId() != null) {
+        LOG.debug("{} {} -> {} {} traceId {}", call.method, call.loggedPath(), code, error.code(), error.traceId());
+      }
       if (code == 401 && error.rawBody().isBlank() && !tokenRefreshed && call.repeatable) {
         // The JWT layer rejected the token before any handler ran: safe to repeat with a fresh token.
         tokens.invalidate(call.scopes, token);
