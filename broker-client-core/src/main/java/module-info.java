@@ -6,6 +6,7 @@ module no.brokerclient.core {
   requires transitive okhttp3;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  requires com.nimbusds.jose.jwt;
 
   exports no.brokerclient;
   exports no.brokerclient.auth;

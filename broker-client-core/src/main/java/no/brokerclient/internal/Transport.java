@@ -10,13 +10,9 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import no.brokerclient.ApiError;
@@ -197,40 +193,15 @@ public final class Transport {
    * @return the jittered exponential backoff for that retry
    */
   public Duration backoff(int attempt) {
-    long base = retry.initialBackoff().toNanos();
-    long cap = retry.maxBackoff().toNanos();
-    long exp = attempt >= 62 ? cap : Math.min(cap, base << Math.min(attempt - 1, 30));
-    if (exp < 0) {
-      exp = cap;
-    }
-    double jitter = 0.5 + 0.5 * ThreadLocalRandom.current().nextDouble();
-    return Duration.ofNanos((long) (exp * jitter));
+    return Backoff.delay(retry, attempt);
   }
 
   /**
-   * @param header a {@code Retry-After} value (delta seconds or HTTP date), or {@code null}
-   * @return the wait, capped at the policy's maximum, or {@code null} when absent or unparseable
+   * @param header a {@code Retry-After} value, or {@code null}
+   * @return the capped wait, or {@code null}
    */
   public Duration retryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    Duration d;
-    String v = header.strip();
-    try {
-      d = Duration.ofSeconds(Long.parseLong(v));
-    } catch (NumberFormatException e) {
-      try {
-        ZonedDateTime when = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        d = Duration.between(clock.instant(), when.toInstant());
-      } catch (DateTimeParseException e2) {
-        return null;
-      }
-    }
-    if (d.isNegative()) {
-      d = Duration.ZERO;
-    }
-    return d.compareTo(retry.maxRetryAfter()) > 0 ? retry.maxRetryAfter() : d;
+    return Backoff.retryAfter(retry, header, clock);
   }
 
   private static boolean maySent(IOException e) {

@@ -1,0 +1,56 @@
+package no.brokerclient.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.ThreadLocalRandom;
+import no.brokerclient.RetryPolicy;
+
+/** Retry delays shared by the Broker transport and the token clients. Internal. */
+public final class Backoff {
+  private Backoff() {}
+
+  /**
+   * @param retry the policy
+   * @param attempt 1 for the first retry
+   * @return {@code min(initial × 2^(attempt-1), max)} scaled by a random factor in [0.5, 1]
+   */
+  public static Duration delay(RetryPolicy retry, int attempt) {
+    long base = retry.initialBackoff().toNanos();
+    long cap = retry.maxBackoff().toNanos();
+    int shift = Math.min(Math.max(attempt - 1, 0), 30);
+    long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
+    double jitter = 0.5 + 0.5 * ThreadLocalRandom.current().nextDouble();
+    return Duration.ofNanos((long) (exp * jitter));
+  }
+
+  /**
+   * @param retry the policy (for the cap)
+   * @param header a {@code Retry-After} value (delta seconds or HTTP date), or {@code null}
+   * @param clock for HTTP dates
+   * @return the wait capped at {@link RetryPolicy#maxRetryAfter()}, or {@code null} when absent or unparseable
+   */
+  public static Duration retryAfter(RetryPolicy retry, String header, Clock clock) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    Duration d;
+    String v = header.strip();
+    try {
+      d = Duration.ofSeconds(Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      try {
+        d = Duration.between(clock.instant(),
+            ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      } catch (DateTimeParseException e2) {
+        return null;
+      }
+    }
+    if (d.isNegative()) {
+      d = Duration.ZERO;
+    }
+    return d.compareTo(retry.maxRetryAfter()) > 0 ? retry.maxRetryAfter() : d;
+  }
+}

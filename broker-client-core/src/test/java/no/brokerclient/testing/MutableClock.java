@@ -1,0 +1,33 @@
+package no.brokerclient.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A clock that follows the system clock plus an offset the test moves forward. */
+public final class MutableClock extends Clock {
+  private final AtomicLong offsetMillis = new AtomicLong();
+
+  /** @param d how far to move time forward */
+  public void advance(Duration d) {
+    offsetMillis.addAndGet(d.toMillis());
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.now().plusMillis(offsetMillis.get());
+  }
+}
