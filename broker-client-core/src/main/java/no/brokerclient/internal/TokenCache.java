@@ -183,8 +183,10 @@ public final class TokenCache<K> {
   private Cached cached(Token t) {
     Instant now = clock.instant();
     Duration lifetime = Duration.between(now, t.expiresAt());
-    Duration margin = Duration.ofMillis(Math.max(minMargin.toMillis(), (long) (lifetime.toMillis() * marginShare)));
-    return new Cached(t, t.expiresAt().minus(margin), t.expiresAt().minus(safety));
+    long margin = Math.max(minMargin.toMillis(), (long) (lifetime.toMillis() * marginShare));
+    // A token living less than twice the minimum margin refreshes at half-life, not on every call.
+    margin = Math.min(margin, Math.max(0, lifetime.toMillis() / 2));
+    return new Cached(t, t.expiresAt().minusMillis(margin), t.expiresAt().minus(safety));
   }
 
   private static Cached await(CompletableFuture<Cached> f) {
