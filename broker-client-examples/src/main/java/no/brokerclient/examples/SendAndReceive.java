@@ -9,6 +9,9 @@ import no.brokerclient.BrokerClient;
 import no.brokerclient.Role;
 import no.brokerclient.SendOptions;
 import no.brokerclient.auth.AccessTokenProvider;
+import no.brokerclient.auth.GrantSigners;
+import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.auth.MaskinportenEnvironment;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.FileTransferOverview;
@@ -19,18 +22,32 @@ import no.brokerclient.model.RecipientFileTransferStatus;
 /**
  * Sends a file and, as the recipient, downloads and confirms every published transfer not yet downloaded.
  *
- * <p>Environment: {@code BROKER_TOKEN} (an Altinn or Maskinporten token with sender and recipient scopes),
- * {@code BROKER_RESOURCE}, {@code BROKER_SENDER}, {@code BROKER_RECIPIENT}, optional {@code BROKER_BASE_URL}
+ * <p>Environment: either {@code MASKINPORTEN_CLIENT_ID}, {@code MASKINPORTEN_P12} (business certificate) and
+ * {@code MASKINPORTEN_P12_PASSWORD} (TT02 with Maskinporten TEST), or {@code BROKER_TOKEN} (a ready token with
+ * sender and recipient scopes); and {@code BROKER_RESOURCE}, {@code BROKER_SENDER}, {@code BROKER_RECIPIENT}, optional {@code BROKER_BASE_URL}
  * (default TT02) and {@code BROKER_SUBSCRIPTION_KEY}. Argument: the file to send.
  */
 public final class SendAndReceive {
   private SendAndReceive() {}
 
   public static void main(String[] args) throws Exception {
-    String token = require("BROKER_TOKEN");
     String resource = require("BROKER_RESOURCE");
+    AccessTokenProvider tokens;
+    Maskinporten maskinporten = null;
+    if (System.getenv("MASKINPORTEN_CLIENT_ID") != null) {
+      maskinporten = Maskinporten.builder()
+          .environment(MaskinportenEnvironment.TEST)
+          .clientId(require("MASKINPORTEN_CLIENT_ID"))
+          .signer(GrantSigners.pkcs12(Path.of(require("MASKINPORTEN_P12")),
+              require("MASKINPORTEN_P12_PASSWORD").toCharArray(), null, null))
+          .altinnEnvironment(AltinnEnvironment.TT02)
+          .build();
+      tokens = maskinporten.forBroker();
+    } else {
+      tokens = AccessTokenProvider.fixed(require("BROKER_TOKEN"));
+    }
     BrokerClient.Builder b = BrokerClient.builder()
-        .accessTokenProvider(AccessTokenProvider.fixed(token))
+        .accessTokenProvider(tokens)
         .roles(Role.SENDER, Role.RECIPIENT);
     String base = System.getenv("BROKER_BASE_URL");
     if (base != null) {
@@ -66,6 +83,10 @@ public final class SendAndReceive {
         DownloadResult r = broker.download(id, target);
         broker.confirmDownload(id);
         System.out.println("Received " + r.size() + " bytes (MD5 " + r.md5() + ") to " + r.path());
+      }
+    } finally {
+      if (maskinporten != null) {
+        maskinporten.close();
       }
     }
   }
