@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.brokerclient.AltinnEnvironment;
@@ -435,46 +436,60 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
 
     Token fetchMaskinporten(TokenKey key) {
       Metadata md = metadata();
+      return withRetries("Maskinporten token endpoint", key, () -> new Request.Builder().url(md.tokenEndpoint)
+          .header("Accept", "application/json")
+          .post(new FormBody.Builder()
+              .add("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
+              .add("assertion", grant(md.issuer, key)) // a new grant, jti and iat for every attempt
+              .build())
+          .build(), this::parseTokenResponse, status -> false);
+    }
+
+    /**
+     * Runs one token request with retries on I/O errors, 5xx and 429. {@code refreshOnce} may ask for one
+     * uncounted repeat after a given status (it has then invalidated whatever the request was built from).
+     */
+    private Token withRetries(String endpoint, TokenKey key, java.util.function.Supplier<Request> request,
+        java.util.function.Function<String, Token> success, java.util.function.IntPredicate refreshOnce) {
+      boolean refreshed = false;
       int attempt = 0;
       while (true) {
         attempt++;
-        String assertion = grant(md.issuer, key);
-        Request req = new Request.Builder().url(md.tokenEndpoint)
-            .header("Accept", "application/json")
-            .post(new FormBody.Builder()
-                .add("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
-                .add("assertion", assertion)
-                .build())
-            .build();
+        Request req = request.get();
         long start = System.nanoTime();
         try (Response r = http.newCall(req).execute()) {
-          long ms = (System.nanoTime() - start) / 1_000_000;
           String body = readBody(r.body());
-          LOG.debug("Maskinporten token request for {} -> {} in {} ms (attempt {})", key, r.code(), ms, attempt);
+          LOG.debug("{} for {} -> {} in {} ms (attempt {})", endpoint, key, r.code(),
+              (System.nanoTime() - start) / 1_000_000, attempt);
           if (r.isSuccessful()) {
-            return parseTokenResponse(body);
+            return success.apply(body);
           }
-          MaskinportenException e = error("Maskinporten token endpoint", r.code(), body);
+          if (!refreshed && refreshOnce.test(r.code())) {
+            refreshed = true;
+            attempt--;
+            continue;
+          }
+          MaskinportenException e = error(endpoint, r.code(), body);
           if (e.retryable() && attempt <= retry.maxRetries()) {
             Duration wait = Backoff.retryAfter(retry, r.header("Retry-After"), clock);
-            pause(wait != null ? wait : Backoff.delay(retry, attempt), "HTTP " + r.code(), attempt);
+            pause(endpoint, wait != null ? wait : Backoff.delay(retry, attempt), "HTTP " + r.code(), attempt);
             continue;
           }
           throw e;
         } catch (IOException e) {
-          LOG.debug("Maskinporten token request for {} failed: {} (attempt {})", key, e.toString(), attempt);
+          LOG.debug("{} for {} failed: {} (attempt {})", endpoint, key, e.toString(), attempt);
           if (attempt <= retry.maxRetries()) {
-            pause(Backoff.delay(retry, attempt), e.getClass().getSimpleName(), attempt);
+            pause(endpoint, Backoff.delay(retry, attempt), e.getClass().getSimpleName(), attempt);
             continue;
           }
-          throw new AccessTokenException("Maskinporten token endpoint " + md.tokenEndpoint + " unreachable: " + e, e);
+          throw new AccessTokenException(endpoint + " " + req.url().encodedPath() + " unreachable: " + e, e);
         }
       }
     }
 
-    private void pause(Duration wait, String why, int attempt) {
-      LOG.info("Retrying Maskinporten token request after {} in {} ms (retry {} of {})", why, wait.toMillis(),
-          attempt, retry.maxRetries());
+    private void pause(String endpoint, Duration wait, String why, int attempt) {
+      LOG.info("Retrying {} after {} in {} ms (retry {} of {})", endpoint, why, wait.toMillis(), attempt,
+          retry.maxRetries());
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException ie) {
@@ -557,48 +572,28 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     // -------------------------------------------------------------------------------------- exchange
 
     Token fetchAltinn(TokenKey key) {
-      boolean refreshed = false;
-      int attempt = 0;
-      while (true) {
-        attempt++;
-        String mpToken = maskinporten.get(key);
+      AtomicReference<String> mpToken = new AtomicReference<>();
+      return withRetries("Altinn token exchange", key, () -> {
+        mpToken.set(maskinporten.get(key));
         Request.Builder rb = new Request.Builder().url(exchangeUrl).get()
-            .header("Authorization", "Bearer " + mpToken)
+            .header("Authorization", "Bearer " + mpToken.get())
             .header("Accept", "text/plain");
         if (subscriptionKey != null) {
           rb.header(Transport.SUBSCRIPTION_KEY_HEADER, subscriptionKey);
         }
-        long start = System.nanoTime();
-        try (Response r = http.newCall(rb.build()).execute()) {
-          String body = readBody(r.body());
-          LOG.debug("Altinn token exchange for {} -> {} in {} ms (attempt {})", key, r.code(),
-              (System.nanoTime() - start) / 1_000_000, attempt);
-          if (r.isSuccessful()) {
-            String token = exchangedToken(body);
-            Instant exp = jwtExpiry(token);
-            return new Token(token, exp != null ? exp : clock.instant().plus(Duration.ofMinutes(5)));
-          }
-          if (r.code() == 401 && !refreshed) {
-            maskinporten.invalidate(key, mpToken);
-            refreshed = true;
-            attempt--;
-            continue;
-          }
-          MaskinportenException e = error("Altinn token exchange", r.code(), body);
-          if (e.retryable() && attempt <= retry.maxRetries()) {
-            Duration wait = Backoff.retryAfter(retry, r.header("Retry-After"), clock);
-            pause(wait != null ? wait : Backoff.delay(retry, attempt), "HTTP " + r.code(), attempt);
-            continue;
-          }
-          throw e;
-        } catch (IOException e) {
-          if (attempt <= retry.maxRetries()) {
-            pause(Backoff.delay(retry, attempt), e.getClass().getSimpleName(), attempt);
-            continue;
-          }
-          throw new AccessTokenException("Altinn token exchange " + exchangeUrl.encodedPath() + " unreachable: " + e, e);
+        return rb.build();
+      }, body -> {
+        String token = exchangedToken(body);
+        Instant exp = jwtExpiry(token);
+        return new Token(token, exp != null ? exp : clock.instant().plus(Duration.ofMinutes(5)));
+      }, status -> {
+        if (status != 401) {
+          return false;
         }
-      }
+        // The exchange rejected the Maskinporten token (revoked or expired early): fetch a new one, once.
+        maskinporten.invalidate(key, mpToken.get());
+        return true;
+      });
     }
 
     private static String exchangedToken(String body) {

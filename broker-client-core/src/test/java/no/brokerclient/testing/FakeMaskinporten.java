@@ -72,6 +72,8 @@ public final class FakeMaskinporten implements AutoCloseable {
   private final AtomicInteger exchangeCount = new AtomicInteger();
   private volatile Clock clock = Clock.systemUTC();
   private volatile long latencyMillis;
+  private volatile int holdUntilInFlight;
+  private volatile long holdMillis;
   private volatile long tokenLifetimeSeconds = 120;
   private volatile Duration altinnLifetime = Duration.ofMinutes(30);
   private volatile ExchangeForm exchangeForm = ExchangeForm.RAW;
@@ -125,6 +127,18 @@ public final class FakeMaskinporten implements AutoCloseable {
   public FakeMaskinporten trustCertificate(PublicKey certificateKey) {
     trustedCertificateKeys.add(certificateKey);
     return this;
+  }
+
+  /**
+   * Holds every token request until {@code n} are in flight at the same time (or {@code max} passes), then
+   * answers them all. Proves parallelism without timing thresholds: serialised requests never reach {@code n}.
+   *
+   * @param n requests to gather
+   * @param max how long a request waits at most
+   */
+  public void holdUntilInFlight(int n, Duration max) {
+    this.holdMillis = max.toMillis();
+    this.holdUntilInFlight = n;
   }
 
   /** @param millis delay before every token answer */
@@ -233,6 +247,10 @@ public final class FakeMaskinporten implements AutoCloseable {
       try {
         if (latencyMillis > 0) {
           Thread.sleep(latencyMillis);
+        }
+        long deadline = System.nanoTime() + holdMillis * 1_000_000;
+        while (holdUntilInFlight > 0 && peakInFlight.get() < holdUntilInFlight && System.nanoTime() < deadline) {
+          Thread.sleep(5);
         }
         Map<String, String> form = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         if (form.get("assertion") != null) {
