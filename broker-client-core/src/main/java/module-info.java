@@ -11,6 +11,8 @@ module no.brokerclient.core {
   exports no.brokerclient;
   exports no.brokerclient.auth;
   exports no.brokerclient.model;
+  // Shared plumbing for the SDK's own modules only.
+  exports no.brokerclient.internal to no.brokerclient.events;
 
   opens no.brokerclient.model to com.fasterxml.jackson.databind;
 }

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -45,6 +44,7 @@ import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Transport;
 import no.brokerclient.internal.Transport.Call;
 import no.brokerclient.internal.UploadBody;
+import no.brokerclient.internal.UserAgent;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferDetails;
 import no.brokerclient.model.FileTransferInitialize;
@@ -142,7 +142,7 @@ public final class BrokerClient implements AutoCloseable {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.hasSubscriptionKey = b.subscriptionKey != null;
-    this.transport = new Transport(http, b.tokens, b.subscriptionKey, userAgent(b.userAgentSuffix), b.retryPolicy,
+    this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
         b.sleeper, b.clock);
   }
 
@@ -1023,21 +1023,6 @@ public final class BrokerClient implements AutoCloseable {
         }
       }
     }
-  }
-
-  private static String userAgent(String suffix) {
-    String version = "unknown";
-    try (InputStream in = BrokerClient.class.getResourceAsStream("version.properties")) {
-      if (in != null) {
-        Properties p = new Properties();
-        p.load(in);
-        version = p.getProperty("version", version);
-      }
-    } catch (IOException e) {
-      // keep "unknown"
-    }
-    String ua = "broker-client-java/" + version + " Java/" + System.getProperty("java.version");
-    return suffix == null ? ua : ua + " " + suffix;
   }
 
   /** Passes reads through and ignores close: the caller owns the stream. */

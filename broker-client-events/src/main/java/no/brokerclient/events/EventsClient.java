@@ -1,0 +1,293 @@
+package no.brokerclient.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import no.brokerclient.AltinnEnvironment;
+import no.brokerclient.ApiError;
+import no.brokerclient.BrokerIOException;
+import no.brokerclient.RetryPolicy;
+import no.brokerclient.auth.AccessTokenProvider;
+import no.brokerclient.auth.AltinnScopes;
+import no.brokerclient.internal.Json;
+import no.brokerclient.internal.Sleeper;
+import no.brokerclient.internal.Transport;
+import no.brokerclient.internal.Transport.Call;
+import no.brokerclient.internal.UserAgent;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Altinn Events subscriptions API ({@code {platform}/events/api/v1/subscriptions}): create, get, list, delete,
+ * and {@link #ensure} to reconcile. Needs <b>exchanged Altinn tokens</b> with {@code altinn:events.subscribe}
+ * ({@link no.brokerclient.auth.Maskinporten#forEvents()}); the Events API rejects raw Maskinporten tokens.
+ *
+ * <p>Errors arrive as a JSON string, ValidationProblemDetails or an empty body; all become {@link
+ * no.brokerclient.BrokerApiException}s with the server's text as {@code detail()}. Create is idempotent on the
+ * server (an identical request returns the same subscription and re-sends the validation event), so it is retried
+ * like reads. Thread-safe; close it to release the connections it created.
+ */
+public final class EventsClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventsClient.class);
+  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  private static final Set<String> SCOPES = AltinnScopes.EVENTS;
+
+  private final HttpUrl base;
+  private final Transport transport;
+  private final OkHttpClient http;
+  private final boolean ownsHttp;
+
+  private EventsClient(Builder b, HttpUrl base, OkHttpClient http) {
+    this.base = base;
+    this.http = http;
+    this.ownsHttp = b.httpClient == null;
+    this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(null), b.retryPolicy, b.sleeper,
+        Clock.systemUTC());
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Creates a subscription (or gets the identical existing one). It receives events only after Altinn has
+   * validated the endpoint, and may miss events for up to an hour (the Events service caches subscriptions).
+   *
+   * @param request from {@link EventSubscriptions}
+   * @return the subscription, usually not yet validated
+   */
+  public Subscription create(SubscriptionRequest request) {
+    Objects.requireNonNull(request, "request");
+    String body = Json.write(request.toJson());
+    Call call = Call.of("POST", url(), SCOPES, true).body(() -> RequestBody.create(body, JSON), true)
+        .hint(hint(request));
+    Subscription s = read(call, Subscription.class);
+    LOG.debug("Subscription {} for {} type {} (validated {})", s.id(), request.resourceFilter(), request.typeFilter(),
+        s.validated());
+    return s;
+  }
+
+  /**
+   * @param id the subscription id
+   * @return the subscription
+   * @throws no.brokerclient.BrokerNotFoundException if unknown
+   */
+  public Subscription get(int id) {
+    return read(Call.of("GET", url(Integer.toString(id)), SCOPES, true), Subscription.class);
+  }
+
+  /** @return every subscription the caller created, validated or not */
+  public List<Subscription> list() {
+    JsonNode n = read(Call.of("GET", url(), SCOPES, true), JsonNode.class);
+    List<Subscription> out = new ArrayList<>();
+    for (JsonNode s : n.path("subscriptions")) {
+      out.add(Json.MAPPER.convertValue(s, Subscription.class));
+    }
+    return out;
+  }
+
+  /**
+   * Deletes a subscription. Deliveries may continue for up to an hour (the Events service's cache).
+   *
+   * @param id the subscription id
+   */
+  public void delete(int id) {
+    transport.execute(Call.of("DELETE", url(Integer.toString(id)), SCOPES, true)).close();
+  }
+
+  /**
+   * Makes the requested subscriptions exist: reuses identical validated ones, posts again identical ones that are
+   * not validated (which re-sends the validation event), creates missing ones, and, when {@code deleteStale},
+   * deletes the caller's other subscriptions for the same endpoint and resource. Safe to run at every start-up.
+   *
+   * @param requests from {@link EventSubscriptions}
+   * @param deleteStale whether to delete subscriptions for the same endpoint and resource that were not requested
+   * @return what was done; check {@link EnsureResult#allValidated()}
+   */
+  public EnsureResult ensure(List<SubscriptionRequest> requests, boolean deleteStale) {
+    List<Subscription> existing = list();
+    List<EnsureResult.Entry> entries = new ArrayList<>();
+    for (SubscriptionRequest r : requests) {
+      Subscription match = existing.stream().filter(r::matches).findFirst().orElse(null);
+      if (match != null && match.validated()) {
+        entries.add(new EnsureResult.Entry(r, match, EnsureResult.Outcome.EXISTING));
+      } else {
+        Subscription s = create(r);
+        entries.add(new EnsureResult.Entry(r, s, match != null
+            ? EnsureResult.Outcome.REVALIDATION_REQUESTED : EnsureResult.Outcome.CREATED));
+      }
+    }
+    List<Subscription> deleted = new ArrayList<>();
+    if (deleteStale) {
+      for (Subscription e : existing) {
+        boolean ours = requests.stream().anyMatch(r -> r.endPoint().equals(e.endPoint())
+            && r.resourceFilter().equals(e.resourceFilter()));
+        boolean wanted = requests.stream().anyMatch(r -> r.matches(e));
+        if (ours && !wanted) {
+          delete(e.id());
+          deleted.add(e);
+        }
+      }
+    }
+    return new EnsureResult(entries, deleted);
+  }
+
+  @Override
+  public void close() {
+    if (ownsHttp) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EventsClient{" + base.encodedPath() + "}";
+  }
+
+  private Function<ApiError, String> hint(SubscriptionRequest r) {
+    return e -> {
+      if (e.status() == 403) {
+        return "Creating a subscription needs an exchanged Altinn token with altinn:events.subscribe, and the"
+            + " resource's policy must give your organisation the 'subscribe' right for the subject "
+            + r.subjectFilter() + " (only the service owner may omit the subject)";
+      }
+      if (e.status() == 400 && e.detail() != null && e.detail().startsWith("Source filter is not supported")) {
+        return "Today's Events service rejects sourceFilter for Broker resources: build without sendSourceFilter()";
+      }
+      if (e.status() == 401) {
+        return "The Events API accepts only exchanged Altinn tokens (Maskinporten.forEvents()), not raw"
+            + " Maskinporten tokens";
+      }
+      return null;
+    };
+  }
+
+  private <T> T read(Call call, Class<T> type) {
+    try (Response r = transport.execute(call); InputStream in = r.body().byteStream()) {
+      return Json.read(in, type);
+    } catch (IOException e) {
+      throw new BrokerIOException(call.method() + " " + base.encodedPath() + " returned an unreadable body", e, true);
+    }
+  }
+
+  private HttpUrl url(String... segments) {
+    HttpUrl.Builder b = base.newBuilder();
+    for (String s : segments) {
+      b.addPathSegment(s);
+    }
+    return b.build();
+  }
+
+  /** Builds an {@link EventsClient}. Required: environment or platform URL, token provider. */
+  public static final class Builder {
+    private String platformUrl;
+    private AccessTokenProvider tokens;
+    private String subscriptionKey;
+    private OkHttpClient httpClient;
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private Duration timeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /**
+     * @param environment TT02 or PRODUCTION
+     * @return this builder
+     */
+    public Builder environment(AltinnEnvironment environment) {
+      this.platformUrl = environment.platformUrl();
+      return this;
+    }
+
+    /**
+     * @param url a custom platform URL (local fakes)
+     * @return this builder
+     */
+    public Builder platformUrl(String url) {
+      this.platformUrl = Objects.requireNonNull(url, "url");
+      return this;
+    }
+
+    /**
+     * @param provider exchanged Altinn tokens, e.g. {@code maskinporten.forEvents()}. Required.
+     * @return this builder
+     */
+    public Builder accessTokenProvider(AccessTokenProvider provider) {
+      this.tokens = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * @param key APIM subscription key; never logged. Default none.
+     * @return this builder
+     */
+    public Builder subscriptionKey(String key) {
+      this.subscriptionKey = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
+    /**
+     * @param client a shared OkHttp client; never closed by the SDK
+     * @return this builder
+     */
+    public Builder httpClient(OkHttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * @param policy retries; default {@link RetryPolicy#DEFAULT}
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * @param timeout connect/read/write timeout; default 30 s
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = sleeper;
+      return this;
+    }
+
+    /** @return the client */
+    public EventsClient build() {
+      if (platformUrl == null) {
+        throw new IllegalStateException("environment(...) or platformUrl(...) is required");
+      }
+      if (tokens == null) {
+        throw new IllegalStateException("accessTokenProvider(...) is required: exchanged Altinn tokens with"
+            + " altinn:events.subscribe, e.g. maskinporten.forEvents()");
+      }
+      HttpUrl p = HttpUrl.parse(platformUrl);
+      if (p == null) {
+        throw new IllegalStateException("platform URL is not an http(s) URL");
+      }
+      OkHttpClient.Builder hb = httpClient != null ? httpClient.newBuilder() : new OkHttpClient.Builder();
+      hb.retryOnConnectionFailure(false).connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout);
+      return new EventsClient(this, p.newBuilder().addPathSegments("events/api/v1/subscriptions").build(), hb.build());
+    }
+  }
+}
