@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -39,6 +38,7 @@ import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.internal.DownloadStream;
 import no.brokerclient.internal.Durations;
 import no.brokerclient.internal.Hex;
+import no.brokerclient.internal.Hosts;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Transport;
@@ -1212,7 +1212,7 @@ public final class BrokerClient implements AutoCloseable {
       if (url == null) {
         throw new IllegalStateException("baseUrl is not an http(s) URL");
       }
-      if (!url.isHttps() && !isLoopback(url.host())) {
+      if (!url.isHttps() && !Hosts.isLoopback(url.host())) {
         throw new IllegalStateException("baseUrl must use https (plain http is allowed only for loopback"
             + " addresses, since tokens would travel in clear text): " + url.scheme() + "://" + url.host());
       }
@@ -1242,19 +1242,6 @@ public final class BrokerClient implements AutoCloseable {
       return new BrokerClient(this, url, hb.build());
     }
 
-    private static boolean isLoopback(String host) {
-      if ("localhost".equalsIgnoreCase(host)) {
-        return true;
-      }
-      if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-        return false;
-      }
-      try {
-        return InetAddress.getByName(host).isLoopbackAddress();
-      } catch (IOException e) {
-        return false;
-      }
-    }
 
     private static Duration positive(String name, Duration d) {
       Objects.requireNonNull(d, name);

@@ -1,10 +1,8 @@
 package no.brokerclient.events;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerValidationException;
+import no.brokerclient.internal.Hosts;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.model.ResourceId;
 import org.slf4j.Logger;
@@ -308,7 +307,7 @@ public final class EventSubscriptions {
         throw new BrokerValidationException("endPoint", "must be an absolute URL, got " + Redaction.endpoint(endpoint));
       }
       boolean https = "https".equalsIgnoreCase(uri.getScheme());
-      if (!https && !("http".equalsIgnoreCase(uri.getScheme()) && isLoopback(uri.getHost()))) {
+      if (!https && !("http".equalsIgnoreCase(uri.getScheme()) && Hosts.isLoopback(uri.getHost()))) {
         throw new BrokerValidationException("endPoint", "must use https (the Events service answers 400 \"Missing or"
             + " invalid endpoint to push events towards\"); http is allowed only on loopback for local tests");
       }
@@ -322,19 +321,5 @@ public final class EventSubscriptions {
       return endpoint + (uri.getRawQuery() == null ? "?" : "&") + code;
     }
 
-    private static boolean isLoopback(String host) {
-      if ("localhost".equalsIgnoreCase(host)) {
-        return true;
-      }
-      String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-        return false;
-      }
-      try {
-        return InetAddress.getByName(h).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
-      }
-    }
   }
 }
