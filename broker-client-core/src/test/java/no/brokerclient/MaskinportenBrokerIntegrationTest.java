@@ -14,7 +14,7 @@ import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.model.OrganizationNumber;
-import no.brokerclient.testing.FakeMaskinporten;
+import no.brokerclient.testkit.FakeMaskinporten;
 import no.brokerclient.testing.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

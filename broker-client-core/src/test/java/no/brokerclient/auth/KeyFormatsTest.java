@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import no.brokerclient.RetryPolicy;
-import no.brokerclient.testing.FakeMaskinporten;
+import no.brokerclient.testkit.FakeMaskinporten;
 import no.brokerclient.testing.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.testing.CapturedLogs;
-import no.brokerclient.testing.FakeMaskinporten;
+import no.brokerclient.testkit.FakeMaskinporten;
 import no.brokerclient.testing.MutableClock;
 import no.brokerclient.testing.TestKeys;
 import org.junit.jupiter.api.AfterEach;

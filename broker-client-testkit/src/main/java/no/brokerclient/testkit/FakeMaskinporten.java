@@ -1,4 +1,4 @@
-package no.brokerclient.testing;
+package no.brokerclient.testkit;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -51,12 +51,12 @@ public final class FakeMaskinporten implements AutoCloseable {
   public enum ExchangeForm { RAW, QUOTED, JSON }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(256);
+  private final ExecutorService executor;
+  private final boolean ownsServer;
   private final RSAKey serverKey;
-  private final String clientId;
+  private final Map<String, Client> clients = new ConcurrentHashMap<>();
   private final Map<String, PublicKey> keysById = new ConcurrentHashMap<>();
   private final Set<PublicKey> trustedCertificateKeys = ConcurrentHashMap.newKeySet();
-  private final Set<String> allowedScopes = ConcurrentHashMap.newKeySet();
   private final Set<String> usedJti = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<int[]> tokenFailureStatus = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> tokenFailureBody = new ConcurrentLinkedQueue<>();
@@ -79,25 +79,60 @@ public final class FakeMaskinporten implements AutoCloseable {
   private volatile ExchangeForm exchangeForm = ExchangeForm.RAW;
   private volatile boolean metadataAvailable = true;
 
+  /** A registered Maskinporten client: its organisation and scopes. */
+  private record Client(String org, Set<String> scopes) {}
+
   /**
+   * Starts a stand-alone fake on an ephemeral loopback port with one client owned by organisation 991825827.
+   *
    * @param clientId the registered client id
    * @param scopes scopes registered on the client
    * @throws IOException if the server cannot start
    */
   public FakeMaskinporten(String clientId, String... scopes) throws IOException {
-    this.clientId = clientId;
-    allowedScopes.addAll(List.of(scopes));
+    this((HttpServer) null, null);
+    registerClient(clientId, "991825827", scopes);
+  }
+
+  /** Mounts the fake on a server owned by someone else (FakeAltinn), or starts its own when {@code shared} is null. */
+  FakeMaskinporten(HttpServer shared, com.sun.net.httpserver.Filter filter) throws IOException {
     try {
       serverKey = new RSAKeyGenerator(2048).keyID("fake-mp").generate();
     } catch (JOSEException e) {
       throw new IOException(e);
     }
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-    server.setExecutor(executor);
-    server.createContext("/.well-known/oauth-authorization-server", this::metadata);
-    server.createContext("/token", this::token);
-    server.createContext("/authentication/api/v1/exchange/maskinporten", this::exchange);
-    server.start();
+    ownsServer = shared == null;
+    if (ownsServer) {
+      executor = Executors.newFixedThreadPool(256);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+      server.setExecutor(executor);
+    } else {
+      executor = null;
+      server = shared;
+    }
+    List<com.sun.net.httpserver.HttpContext> contexts = List.of(
+        server.createContext("/.well-known/oauth-authorization-server", this::metadata),
+        server.createContext("/token", this::token),
+        server.createContext("/authentication/api/v1/exchange/maskinporten", this::exchange));
+    if (filter != null) {
+      contexts.forEach(c -> c.getFilters().add(filter));
+    }
+    if (ownsServer) {
+      server.start();
+    }
+  }
+
+  /**
+   * Registers a client.
+   *
+   * @param clientId the client id (the grant's {@code iss})
+   * @param organization the nine-digit organisation number that owns it (the token's {@code consumer})
+   * @param scopes the scopes it may ask for
+   * @return this
+   */
+  public FakeMaskinporten registerClient(String clientId, String organization, String... scopes) {
+    clients.put(clientId, new Client(organization, Set.of(scopes)));
+    return this;
   }
 
   /** @return {@code http://127.0.0.1:<port>/}, the issuer and grant audience */
@@ -159,6 +194,10 @@ public final class FakeMaskinporten implements AutoCloseable {
   /** @param form how the exchange writes the token */
   public void exchangeForm(ExchangeForm form) {
     this.exchangeForm = form;
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   /** @param clock the server's clock */
@@ -330,7 +369,8 @@ public final class FakeMaskinporten implements AutoCloseable {
     } catch (JOSEException e) {
       return err(400, "invalid_grant", "MP-124", "Invalid signature");
     }
-    if (!clientId.equals(c.getIssuer())) {
+    Client client = c.getIssuer() == null ? null : clients.get(c.getIssuer());
+    if (client == null) {
       return err(400, "invalid_grant", "MP-100", "Invalid client " + c.getIssuer());
     }
     if (c.getAudience() == null || c.getAudience().size() != 1 || !issuer().equals(c.getAudience().get(0))) {
@@ -359,17 +399,17 @@ public final class FakeMaskinporten implements AutoCloseable {
       return err(400, "invalid_scope", "MP-200", "scope claim missing");
     }
     for (String s : scopeText.split(" ")) {
-      if (!allowedScopes.contains(s)) {
+      if (!client.scopes().contains(s)) {
         return err(400, "invalid_scope", "MP-200", "Scope " + s + " is not registered for client");
       }
     }
     try {
       JWTClaimsSet.Builder tb = new JWTClaimsSet.Builder()
           .issuer(issuer())
-          .claim("client_id", clientId)
+          .claim("client_id", c.getIssuer())
           .claim("scope", scopeText)
           .claim("token_type", "Bearer")
-          .claim("consumer", Map.of("authority", "iso6523-actorid-upis", "ID", "0192:991825827"))
+          .claim("consumer", Map.of("authority", "iso6523-actorid-upis", "ID", "0192:" + client.org()))
           .issueTime(Date.from(now))
           .expirationTime(Date.from(now.plusSeconds(tokenLifetimeSeconds)))
           .jwtID(UUID.randomUUID().toString());
@@ -431,8 +471,8 @@ public final class FakeMaskinporten implements AutoCloseable {
       }
       Instant now = clock.instant();
       JWTClaimsSet.Builder b = new JWTClaimsSet.Builder(mp)
-          .issuer(platformUrl() + "/authentication/api/v1/openid/")
-          .claim("urn:altinn:orgNumber", "991825827")
+          .issuer(altinnIssuer())
+          .claim("urn:altinn:orgNumber", consumerOrg(mp))
           .claim("urn:altinn:authenticatemethod", "maskinporten")
           .issueTime(Date.from(now))
           .expirationTime(Date.from(now.plus(altinnLifetime)))
@@ -446,6 +486,19 @@ public final class FakeMaskinporten implements AutoCloseable {
     } catch (JOSEException e) {
       throw new IOException(e);
     }
+  }
+
+  private static String consumerOrg(JWTClaimsSet claims) {
+    Object consumer = claims.getClaim("consumer");
+    if (consumer instanceof Map<?, ?> m && m.get("ID") instanceof String id) {
+      return id.substring(id.indexOf(':') + 1);
+    }
+    return null;
+  }
+
+  /** @return the issuer of exchanged Altinn tokens */
+  public String altinnIssuer() {
+    return platformUrl() + "/authentication/api/v1/openid/";
   }
 
   private static String[] err(int status, String error, String mp, String text) {
@@ -479,7 +532,9 @@ public final class FakeMaskinporten implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    if (ownsServer) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
   }
 }

@@ -1,0 +1,464 @@
+package no.brokerclient.testkit;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * An embedded, faithful stand-in for Altinn on loopback, for integration tests without Altinn's test environment.
+ * One server (ephemeral port) serves:
+ *
+ * <ul>
+ *   <li>Maskinporten: {@code /.well-known/oauth-authorization-server} and {@code /token}, verifying JWT-bearer
+ *       grants like Maskinporten (signature, {@code aud}, lifetime, {@code iat}, {@code jti} replay, scopes) — see
+ *       {@link FakeMaskinporten} — and Altinn's token exchange {@code /authentication/api/v1/exchange/maskinporten}.
+ *       The issuer is {@link #maskinportenIssuer()}; register clients with {@link #client}.</li>
+ *   <li>Broker v1 under {@code /broker/api/v1}: the file-transfer state machine (Initialized → UploadStarted →
+ *       UploadProcessing → Published after the {@linkplain #virusScanDelay virus-scan delay}, recipients
+ *       DownloadStarted → DownloadConfirmed, AllConfirmedDownloaded, purge), MD5 verification (BRO-00009), size
+ *       limits, every search filter with the 100 cap, Range downloads, confirm rules, 409 on a second upload,
+ *       ProblemDetails with Broker's codes, the Accept rule (406), resources, service owners and statistics, scope
+ *       checks (401/403 without body) and a per-resource access list ({@link #resource}).</li>
+ *   <li>Altinn Events under {@code /events/api/v1/subscriptions} with the server's validation (including the 400 for
+ *       {@code sourceFilter} on a Broker resource, unless {@link #legacyEventsDocs}), the validation event, and
+ *       delivery of every Broker event to matching validated subscriptions in Altinn's exact JSON, redelivered on
+ *       non-2xx ({@link #webhookRetryDelays}). Deviation: http endpoints on loopback are accepted, so tests can
+ *       receive locally.</li>
+ * </ul>
+ *
+ * Knobs: {@link #failNext} injects 5xx, 429 with Retry-After, dropped connections, truncated or slow bodies and
+ * stalls; {@link #calls()} is the request log; {@link #raisedEvents()} and {@link #deliveries()} show events.
+ * File bytes go to temporary files (multi-GiB transfers work in a small heap). Thread-safe. Close it when done, or
+ * use {@link FakeAltinnExtension}.
+ *
+ * <pre>{@code
+ * try (FakeAltinn altinn = FakeAltinn.start()) {
+ *   String senderKey = altinn.client("sender-client", "991825827", "altinn:authorization:pdp", "altinn:broker.write");
+ *   altinn.resource("my-resource", "974760673", "991825827", "986252932");
+ *   // Maskinporten.builder().issuer(altinn.maskinportenIssuer()).clientId("sender-client")
+ *   //     .signer(GrantSigners.jwk(senderKey)).altinnPlatformUrl(altinn.platformUrl()) ...
+ * }
+ * }</pre>
+ */
+public final class FakeAltinn implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final ScheduledExecutorService scheduler;
+  private final Path storage;
+  private final FakeMaskinporten maskinporten;
+  private final FakeBroker broker;
+  private final FakeEvents events;
+  private final ConcurrentLinkedQueue<Injected> failures = new ConcurrentLinkedQueue<>();
+  private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+  private final List<Map<String, Object>> raised = Collections.synchronizedList(new ArrayList<>());
+  private final ThreadLocal<Failure> currentFailure = new ThreadLocal<>();
+
+  /** One request the fake answered. */
+  public record Call(String method, String path, String query, int status) {}
+
+  /**
+   * One webhook delivery attempt.
+   *
+   * @param subscriptionId the subscription
+   * @param type the event type
+   * @param eventId the CloudEvent id
+   * @param fileTransferId the transfer, or {@code null} for validation events
+   * @param attempt 1 for the first try
+   * @param status the receiver's status, or -1 for a connection failure
+   * @param body the JSON delivered
+   */
+  public record Delivery(int subscriptionId, String type, String eventId, String fileTransferId, int attempt, int status,
+      String body) {}
+
+  private record Injected(String method, String pathPrefix, Failure failure) {}
+
+  /** A failure to inject into the next matching request. */
+  public static final class Failure {
+    final int status;
+    final String retryAfter;
+    final boolean drop;
+    final long truncateAfter;
+    final long bytesPerSecond;
+    final Duration stall;
+
+    private Failure(int status, String retryAfter, boolean drop, long truncateAfter, long bytesPerSecond,
+        Duration stall) {
+      this.status = status;
+      this.retryAfter = retryAfter;
+      this.drop = drop;
+      this.truncateAfter = truncateAfter;
+      this.bytesPerSecond = bytesPerSecond;
+      this.stall = stall;
+    }
+
+    /**
+     * @param status e.g. 500, 502, 503
+     * @return answer with this status and an empty body
+     */
+    public static Failure status(int status) {
+      return new Failure(status, null, false, -1, 0, null);
+    }
+
+    /**
+     * @param retryAfter the Retry-After value (seconds or an HTTP date)
+     * @return answer 429 Too Many Requests with Retry-After
+     */
+    public static Failure tooManyRequests(String retryAfter) {
+      return new Failure(429, retryAfter, false, -1, 0, null);
+    }
+
+    /** @return close the connection without answering (after reading the request body) */
+    public static Failure dropConnection() {
+      return new Failure(0, null, true, -1, 0, null);
+    }
+
+    /**
+     * @param bytes bytes of a download body to send before the connection is cut
+     * @return a truncated download
+     */
+    public static Failure truncateDownloadAfter(long bytes) {
+      return new Failure(0, null, false, bytes, 0, null);
+    }
+
+    /**
+     * @param bytesPerSecond download body rate
+     * @return a slow download
+     */
+    public static Failure slowDownload(long bytesPerSecond) {
+      return new Failure(0, null, false, -1, bytesPerSecond, null);
+    }
+
+    /**
+     * @param d how long to wait before handling the request (past the client's read timeout: a stall)
+     * @return a delayed answer
+     */
+    public static Failure delay(Duration d) {
+      return new Failure(0, null, false, -1, 0, d);
+    }
+  }
+
+  private FakeAltinn() throws IOException {
+    AtomicInteger n = new AtomicInteger();
+    executor = Executors.newFixedThreadPool(64, r -> daemon(r, "fake-altinn-http-" + n.incrementAndGet()));
+    scheduler = Executors.newScheduledThreadPool(4, r -> daemon(r, "fake-altinn-jobs-" + n.incrementAndGet()));
+    storage = Files.createTempDirectory("fake-altinn");
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+    server.setExecutor(executor);
+    Filter filter = new Filter() {
+      @Override
+      public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+        apply(ex, chain);
+      }
+
+      @Override
+      public String description() {
+        return "failure injection and request log";
+      }
+    };
+    maskinporten = new FakeMaskinporten(server, filter);
+    events = new FakeEvents(this, scheduler);
+    broker = new FakeBroker(this, storage, scheduler, events);
+    server.createContext("/broker/api/v1/", broker::handle).getFilters().add(filter);
+    server.createContext("/events/api/v1/subscriptions", events::handle).getFilters().add(filter);
+    server.start();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /**
+   * Starts a fake on an ephemeral loopback port.
+   *
+   * @return the running fake
+   * @throws IOException if it cannot start
+   */
+  public static FakeAltinn start() throws IOException {
+    return new FakeAltinn();
+  }
+
+  /** @return the platform URL: use it as BrokerClient's base URL and the Events and exchange platform URL */
+  public String platformUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** @return the Maskinporten issuer (with trailing slash) */
+  public String maskinportenIssuer() {
+    return maskinporten.issuer();
+  }
+
+  /** @return the Maskinporten part, for its knobs (failures, latency, token lifetime, recorded grants) */
+  public FakeMaskinporten maskinporten() {
+    return maskinporten;
+  }
+
+  Clock clock() {
+    return maskinporten.clock();
+  }
+
+  FakeBroker broker() {
+    return broker;
+  }
+
+  /**
+   * Registers a Maskinporten client and returns a new RSA key for it (a JWK with private part, kid
+   * {@code <clientId>-key}), ready for {@code GrantSigners.jwk(...)}.
+   *
+   * @param clientId the client id
+   * @param organization the nine-digit organisation number owning the client
+   * @param scopes the scopes it may ask for
+   * @return the private JWK JSON
+   */
+  public String client(String clientId, String organization, String... scopes) {
+    try {
+      RSAKey key = new RSAKeyGenerator(2048).keyID(clientId + "-key").generate();
+      maskinporten.registerClient(clientId, organization, scopes);
+      maskinporten.registerKey(key.getKeyID(), key.toRSAPublicKey());
+      return key.toJSONString();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Registers a Broker resource owned by {@code serviceOwner}, with the organisations that have access to it (the
+   * owner always has). Sending, receiving or subscribing by anyone else gets 403, as when the service owner has not
+   * granted access (step 3 of Altinn's common steps).
+   *
+   * @param resourceId the resource id
+   * @param serviceOwner the owning organisation
+   * @param access organisations granted access
+   * @return this
+   */
+  public FakeAltinn resource(String resourceId, String serviceOwner, String... access) {
+    broker.registerResource(resourceId, serviceOwner, List.of(access));
+    return this;
+  }
+
+  /**
+   * Grants an organisation access to a resource.
+   *
+   * @param resourceId the resource
+   * @param organization the organisation
+   */
+  public void grantAccess(String resourceId, String organization) {
+    broker.resource(resourceId).access.add(organization);
+  }
+
+  /**
+   * Revokes an organisation's access to a resource.
+   *
+   * @param resourceId the resource
+   * @param organization the organisation
+   */
+  public void revokeAccess(String resourceId, String organization) {
+    broker.resource(resourceId).access.remove(organization);
+  }
+
+  /** @param delay how long the simulated virus scan takes (UploadProcessing → Published); default 300 ms */
+  public void virusScanDelay(Duration delay) {
+    broker.virusScanDelay = Objects.requireNonNull(delay);
+  }
+
+  /** Makes the next scanned upload fail the malware scan (status Failed, {@code uploadfailed}). */
+  public void markNextUploadMalicious() {
+    broker.nextUploadMalicious = true;
+  }
+
+  /**
+   * Purges a transfer now (as at expiry), raising {@code filepurged} and {@code fileneverconfirmeddownloaded}.
+   *
+   * @param fileTransferId the transfer
+   */
+  public void purge(UUID fileTransferId) {
+    broker.purge(fileTransferId);
+  }
+
+  /**
+   * @param fileTransferId a transfer
+   * @return its current status, e.g. {@code Published}, or {@code null} if unknown
+   */
+  public String status(UUID fileTransferId) {
+    FakeBroker.Transfer t = broker.transfer(fileTransferId);
+    if (t == null) {
+      return null;
+    }
+    synchronized (t) {
+      return t.status;
+    }
+  }
+
+  /** @param allow accept {@code sourceFilter} on Broker subscriptions, as the older docs described; default false */
+  public void legacyEventsDocs(boolean allow) {
+    events.legacyDocs = allow;
+  }
+
+  /** @param delays waits before each redelivery of a webhook answered non-2xx; default 0.1, 0.3, 1, 2, 5 s */
+  public void webhookRetryDelays(Duration... delays) {
+    events.retryDelays = List.of(delays);
+  }
+
+  /**
+   * Injects a failure into the next request whose method and path match.
+   *
+   * @param method HTTP method, or {@code *}
+   * @param pathPrefix e.g. {@code /broker/api/v1/filetransfer}, or {@code /token}
+   * @param failure what to do
+   */
+  public void failNext(String method, String pathPrefix, Failure failure) {
+    failures.add(new Injected(method, pathPrefix, failure));
+  }
+
+  /** @return every request answered so far, in order */
+  public List<Call> calls() {
+    return new ArrayList<>(calls);
+  }
+
+  /** Forgets the request log. */
+  public void clearCalls() {
+    calls.clear();
+  }
+
+  /** @return every Broker event raised so far (CloudEvent JSON as maps), delivered or not */
+  public List<Map<String, Object>> raisedEvents() {
+    return new ArrayList<>(raised);
+  }
+
+  /** @return every webhook delivery attempt so far */
+  public List<Delivery> deliveries() {
+    return events.deliveries();
+  }
+
+  void recordEvent(Map<String, Object> event) {
+    raised.add(event);
+  }
+
+  private void apply(HttpExchange ex, Filter.Chain chain) throws IOException {
+    String method = ex.getRequestMethod();
+    String path = ex.getRequestURI().getPath();
+    Injected hit = null;
+    for (Injected i : failures) {
+      if ((i.method.equals("*") || i.method.equalsIgnoreCase(method)) && path.startsWith(i.pathPrefix)
+          && failures.remove(i)) {
+        hit = i;
+        break;
+      }
+    }
+    try {
+      if (hit != null) {
+        Failure f = hit.failure;
+        if (f.stall != null) {
+          sleep(f.stall);
+        }
+        if (f.drop) {
+          try (InputStream in = ex.getRequestBody()) {
+            in.skip(Long.MAX_VALUE);
+          }
+          calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), -1));
+          ex.close();
+          return;
+        }
+        if (f.status > 0) {
+          try (InputStream in = ex.getRequestBody()) {
+            in.skip(Long.MAX_VALUE);
+          }
+          if (f.retryAfter != null) {
+            ex.getResponseHeaders().set("Retry-After", f.retryAfter);
+          }
+          ex.sendResponseHeaders(f.status, -1);
+          calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), f.status));
+          ex.close();
+          return;
+        }
+        currentFailure.set(f);
+      }
+      chain.doFilter(ex);
+    } finally {
+      currentFailure.remove();
+      calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), ex.getResponseCode()));
+    }
+  }
+
+  /** Writes a stored file range to the response, honouring injected truncation and throttling. */
+  void streamBody(HttpExchange ex, Path blob, long start, long length) throws IOException {
+    Failure f = currentFailure.get();
+    long limit = f != null && f.truncateAfter >= 0 ? Math.min(length, f.truncateAfter) : length;
+    long rate = f != null ? f.bytesPerSecond : 0;
+    ByteBuffer buf = ByteBuffer.allocate(rate > 0 ? (int) Math.max(1, Math.min(64 * 1024, rate / 10)) : 256 * 1024);
+    OutputStream out = ex.getResponseBody();
+    try (FileChannel ch = FileChannel.open(blob, StandardOpenOption.READ)) {
+      long pos = start;
+      long left = limit;
+      while (left > 0) {
+        buf.clear();
+        buf.limit((int) Math.min(buf.capacity(), left));
+        int n = ch.read(buf, pos);
+        if (n < 0) {
+          break;
+        }
+        out.write(buf.array(), 0, n);
+        pos += n;
+        left -= n;
+        if (rate > 0) {
+          out.flush();
+          sleep(Duration.ofMillis(n * 1000L / rate));
+        }
+      }
+    }
+    if (limit < length) {
+      out.flush();
+      throw new IOException("injected: connection cut after " + limit + " bytes");
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    scheduler.shutdownNow();
+    executor.shutdownNow();
+    broker.close();
+    try (Stream<Path> files = Files.walk(storage)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}
