@@ -69,6 +69,7 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class FakeAltinn implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FakeAltinn.class);
   private final HttpServer server;
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
@@ -382,7 +383,7 @@ public final class FakeAltinn implements AutoCloseable {
         }
         if (f.drop) {
           try (InputStream in = ex.getRequestBody()) {
-            in.skip(Long.MAX_VALUE);
+            Http.drain(in);
           }
           calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), -1));
           ex.close();
@@ -390,7 +391,7 @@ public final class FakeAltinn implements AutoCloseable {
         }
         if (f.status > 0) {
           try (InputStream in = ex.getRequestBody()) {
-            in.skip(Long.MAX_VALUE);
+            Http.drain(in);
           }
           if (f.retryAfter != null) {
             ex.getResponseHeaders().set("Retry-After", f.retryAfter);
@@ -402,8 +403,16 @@ public final class FakeAltinn implements AutoCloseable {
         }
         currentFailure.set(f);
       }
-      chain.doFilter(ex);
+      try {
+        chain.doFilter(ex);
+      } catch (RuntimeException | IOException e) {
+        LOG.warn("FakeAltinn failed on {} {}: {}", method, path, e.toString(), e);
+        if (ex.getResponseCode() < 0) {
+          Http.send(ex, Http.problem(500, 0, "FakeAltinn internal error: " + e));
+        }
+      }
     } finally {
+      ex.close();
       currentFailure.remove();
       calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), ex.getResponseCode()));
     }

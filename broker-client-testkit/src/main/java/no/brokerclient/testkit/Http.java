@@ -45,6 +45,17 @@ final class Http {
     }
   }
 
+  /**
+   * Reads a request body to its end. Not {@code skip()}: the JDK server's fixed-length body stream does not bound
+   * it, so it would read past the request into the connection and block.
+   */
+  static void drain(java.io.InputStream in) throws IOException {
+    byte[] buf = new byte[16 * 1024];
+    while (in.read(buf) != -1) {
+      // discard
+    }
+  }
+
   static Reject problem(int status, int code, String detail) {
     ObjectNode n = JSON.createObjectNode();
     n.put("type", "https://tools.ietf.org/html/rfc9110#section-15." + (status >= 500 ? "6." : "5.") + (status % 100 + 1));
