@@ -405,7 +405,9 @@ public final class FakeAltinn implements AutoCloseable {
       }
       try {
         chain.doFilter(ex);
-      } catch (RuntimeException | IOException e) {
+      } catch (IOException e) {
+        LOG.debug("FakeAltinn: client went away on {} {}: {}", method, path, e.toString());
+      } catch (RuntimeException e) {
         LOG.warn("FakeAltinn failed on {} {}: {}", method, path, e.toString(), e);
         if (ex.getResponseCode() < 0) {
           Http.send(ex, Http.problem(500, 0, "FakeAltinn internal error: " + e));

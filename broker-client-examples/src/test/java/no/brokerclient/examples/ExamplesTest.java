@@ -1,0 +1,87 @@
+package no.brokerclient.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import no.brokerclient.events.EnsureResult;
+import no.brokerclient.model.DownloadResult;
+import no.brokerclient.model.FileTransferOverview;
+import no.brokerclient.model.FileTransferStatus;
+import no.brokerclient.model.ResourceSettings;
+import no.brokerclient.testkit.FakeAltinn;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every example runs against the embedded fake, so a broken example fails the build. */
+class ExamplesTest {
+  FakeAltinn fake;
+  ExampleEnvironment env;
+  final ByteArrayOutputStream console = new ByteArrayOutputStream();
+  final PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
+
+  @BeforeEach
+  void start() throws Exception {
+    fake = FakeAltinn.start();
+    fake.virusScanDelay(Duration.ofMillis(50));
+    env = ExampleEnvironment.of(fake);
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  String console() {
+    return console.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void fullDemo() throws Exception {
+    DownloadResult r = FullDemo.run(env, out);
+    assertTrue(r.checksumVerified());
+    assertEquals("AllConfirmedDownloaded", fake.status(r.fileTransferId()));
+    assertTrue(console().contains("Demo complete"), console());
+    assertTrue(fake.deliveries().stream().anyMatch(d -> "no.altinn.broker.published".equals(d.type())
+        && d.status() == 200), "the published event reached the webhook");
+  }
+
+  @Test
+  void sendFile() throws Exception {
+    FileTransferOverview o = SendFile.run(env, null, out);
+    assertEquals(FileTransferStatus.PUBLISHED, o.fileTransferStatus());
+    assertEquals(8_000_000, o.fileTransferSize());
+    assertTrue(console().contains("100%"), console());
+  }
+
+  @Test
+  void receiveFiles() throws Exception {
+    List<DownloadResult> got = ReceiveFiles.run(env, 1, 60, out);
+    assertEquals(1, got.size());
+    assertTrue(got.get(0).checksumVerified());
+  }
+
+  @Test
+  void serviceOwnerSetup() throws Exception {
+    ResourceSettings s = ServiceOwnerSetup.run(env, out);
+    assertEquals(Duration.ofDays(7), s.fileTransferTimeToLive());
+    assertEquals(Duration.ofHours(1), s.purgeFileTransferGracePeriod());
+  }
+
+  @Test
+  void subscribeToEvents() throws Exception {
+    try (ReceiveFiles.Receiver receiver = ReceiveFiles.Receiver.start(env, e -> { }, out)) {
+      EnsureResult r = SubscribeToEvents.run(env, receiver.url(), receiver.secret(), out);
+      assertEquals(1, r.entries().size());
+      assertEquals(EnsureResult.Outcome.CREATED, r.entries().get(0).outcome());
+      assertTrue(console().contains("is validated"), console());
+      EnsureResult again = SubscribeToEvents.run(env, receiver.url(), receiver.secret(), out);
+      assertEquals(EnsureResult.Outcome.EXISTING, again.entries().get(0).outcome(), "ensure is idempotent");
+    }
+  }
+}
