@@ -119,6 +119,9 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
 
   private final Shared shared;
   private final Party party;
+  /** Validated, sorted keys per scope set asked for; a handful per view. */
+  private final java.util.concurrent.ConcurrentHashMap<Set<String>, TokenKey> keys =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Maskinporten(Shared shared, Party party) {
     this.shared = shared;
@@ -263,6 +266,18 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
 
   private TokenKey key(Set<String> scopes) {
     Objects.requireNonNull(scopes, "scopes");
+    TokenKey cached = keys.get(scopes);
+    if (cached != null) {
+      return cached;
+    }
+    TokenKey k = newKey(scopes);
+    if (keys.size() < 64) {
+      keys.putIfAbsent(Set.copyOf(scopes), k);
+    }
+    return k;
+  }
+
+  private TokenKey newKey(Set<String> scopes) {
     if (scopes.isEmpty()) {
       throw new IllegalArgumentException("at least one scope is required");
     }
@@ -276,9 +291,20 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         party.systemUserOrg == null ? null : party.systemUserOrg.digits(), party.externalRef);
   }
 
-  /** Everything that changes a token. Its {@code toString()} holds no secret. */
+  /** Everything that changes a token. Its {@code toString()} holds no secret; its hash is computed once. */
   record TokenKey(String clientId, String issuer, List<String> scopes, String resource, String consumerOrg,
-      String systemUserOrg, String externalRef) {
+      String systemUserOrg, String externalRef, int hash) {
+    TokenKey(String clientId, String issuer, List<String> scopes, String resource, String consumerOrg,
+        String systemUserOrg, String externalRef) {
+      this(clientId, issuer, scopes, resource, consumerOrg, systemUserOrg, externalRef,
+          Objects.hash(clientId, issuer, scopes, resource, consumerOrg, systemUserOrg, externalRef));
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
     @Override
     public String toString() {
       return "scopes=" + String.join(" ", scopes) + (systemUserOrg != null ? " systemUser=" + systemUserOrg : "")

@@ -60,7 +60,6 @@ public final class TokenCache<K> {
   private final Duration minMargin;
   private final double marginShare;
   private final Duration safety;
-  private final AtomicLong ticks = new AtomicLong();
   private final AtomicLong fetches = new AtomicLong();
 
   /**
@@ -89,17 +88,19 @@ public final class TokenCache<K> {
    * @throws AccessTokenException when it cannot be fetched
    */
   public String get(K key) {
+    Instant now = clock.instant();
+    long ms = now.toEpochMilli();
     Entry e = entries.get(key);
     if (e == null) {
       e = entries.computeIfAbsent(key, k -> new Entry());
-      e.lastUsed = ticks.incrementAndGet();
+      e.lastUsed = ms;
       if (entries.size() > maxSize) {
         evict();
       }
-    } else {
-      e.lastUsed = ticks.incrementAndGet();
+    } else if (e.lastUsed != ms) {
+      // Written at most once a millisecond: no shared write on the hot path, so no cache-line contention.
+      e.lastUsed = ms;
     }
-    Instant now = clock.instant();
     Cached c = e.cached;
     if (c != null && now.isBefore(c.refreshAt)) {
       return c.token.value();

@@ -199,6 +199,9 @@ class FakeAltinnSdkTest {
     fake.failNext("GET", path, FakeAltinn.Failure.truncateDownloadAfter(123_456));
     DownloadResult r = recipient.download(sent.fileTransferId(), dir.resolve("r.out"));
     assertTrue(r.checksumVerified());
+    for (int i = 0; i < 200 && fake.calls().stream().filter(c -> c.path().equals(path)).count() < 2; i++) {
+      Thread.sleep(5);
+    }
     assertEquals(List.of(200, 206), fake.calls().stream().filter(c -> c.path().equals(path)).map(FakeAltinn.Call::status)
         .toList());
   }

@@ -70,6 +70,13 @@ import java.util.stream.Stream;
  */
 public final class FakeAltinn implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FakeAltinn.class);
+  static {
+    // Without TCP_NODELAY the JDK server's small answers wait on Nagle + delayed ACK (about 40 ms each).
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
@@ -340,7 +347,10 @@ public final class FakeAltinn implements AutoCloseable {
     failures.add(new Injected(method, pathPrefix, failure));
   }
 
-  /** @return every request answered so far, in order */
+  /**
+   * @return every request answered so far, in order. A request is logged as its exchange completes, which can be
+   *     a moment after the client has read the answer: poll briefly when asserting on the latest call.
+   */
   public List<Call> calls() {
     return new ArrayList<>(calls);
   }
@@ -385,9 +395,7 @@ public final class FakeAltinn implements AutoCloseable {
           try (InputStream in = ex.getRequestBody()) {
             Http.drain(in);
           }
-          calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), -1));
-          ex.close();
-          return;
+          return; // closed without an answer; logged with status -1 below
         }
         if (f.status > 0) {
           try (InputStream in = ex.getRequestBody()) {
@@ -397,8 +405,6 @@ public final class FakeAltinn implements AutoCloseable {
             ex.getResponseHeaders().set("Retry-After", f.retryAfter);
           }
           ex.sendResponseHeaders(f.status, -1);
-          calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), f.status));
-          ex.close();
           return;
         }
         currentFailure.set(f);
@@ -414,9 +420,9 @@ public final class FakeAltinn implements AutoCloseable {
         }
       }
     } finally {
-      ex.close();
       currentFailure.remove();
       calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), ex.getResponseCode()));
+      ex.close();
     }
   }
 

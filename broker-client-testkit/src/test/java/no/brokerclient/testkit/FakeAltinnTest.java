@@ -187,6 +187,9 @@ class FakeAltinnTest {
   void requestLogRecordsStatuses(FakeAltinn altinn) throws Exception {
     altinn.clearCalls();
     call("GET", altinn.platformUrl() + "/broker/api/v1/filetransfer/" + UUID.randomUUID(), senderToken, null, null);
+    for (int i = 0; i < 200 && altinn.calls().isEmpty(); i++) {
+      Thread.sleep(5);
+    }
     FakeAltinn.Call c = altinn.calls().get(0);
     assertEquals("GET", c.method());
     assertEquals(404, c.status());
