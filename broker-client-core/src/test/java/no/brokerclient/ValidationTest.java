@@ -128,6 +128,18 @@ class ValidationTest {
   }
 
   @Test
+  void fastTimestampParsingAgreesWithJavaTime() {
+    for (String t : new String[] {"2026-08-01T10:15:30.123456+00:00", "2026-08-01T10:15:30Z", "2026-08-01T10:15:30.1Z",
+        "2026-12-31T23:59:59.999999999-05:30", "2024-02-29T00:00:00+14:00", "2026-08-01T10:15:30.1234567Z"}) {
+      assertEquals(java.time.OffsetDateTime.parse(t).toInstant(), no.brokerclient.internal.Json.parseInstant(t), t);
+    }
+    assertEquals(java.time.Instant.parse("2026-08-01T10:15:30Z"),
+        no.brokerclient.internal.Json.parseInstant("2026-08-01T10:15:30"), "no offset means UTC");
+    assertThrows(java.time.format.DateTimeParseException.class,
+        () -> no.brokerclient.internal.Json.parseInstant("2026-02-30T10:15:30Z"));
+  }
+
+  @Test
   void durations() {
     assertEquals("P30D", Durations.toIso(Duration.ofDays(30)));
     assertEquals("PT2H", Durations.toIso(Duration.ofHours(2)));
