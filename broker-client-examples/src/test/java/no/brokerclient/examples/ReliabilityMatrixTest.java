@@ -1,0 +1,449 @@
+package no.brokerclient.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import no.brokerclient.BrokerClient;
+import no.brokerclient.BrokerIOException;
+import no.brokerclient.BrokerServerException;
+import no.brokerclient.ChecksumMismatchException;
+import no.brokerclient.ProgressListener;
+import no.brokerclient.RetryPolicy;
+import no.brokerclient.Role;
+import no.brokerclient.SendOptions;
+import no.brokerclient.auth.AccessTokenProvider;
+import no.brokerclient.auth.AltinnScopes;
+import no.brokerclient.auth.GrantSigners;
+import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.auth.MaskinportenException;
+import no.brokerclient.events.EventSubscriptions;
+import no.brokerclient.events.EventsClient;
+import no.brokerclient.events.JdkHttpServerAdapter;
+import no.brokerclient.events.WebhookHandler;
+import no.brokerclient.model.FileTransferInitialize;
+import no.brokerclient.model.FileTransferOverview;
+import no.brokerclient.testing.CapturedLogs;
+import no.brokerclient.testing.MutableClock;
+import no.brokerclient.testkit.FakeAltinn;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fault matrix: each test injects one fault and asserts that the outcome is a safe retry that succeeds or a
+ * typed exception saying what happened — never a hang, a duplicate initialize, a half-written target or a leaked
+ * connection. Each test adds its row to RELIABILITY.md's table; {@link #matrixIsDocumented()} keeps the file true
+ * (run with {@code -Dreliability.write=true} to regenerate it). Every logger runs at TRACE, and the captured lines
+ * and exception messages are scanned for secrets at the end.
+ */
+class ReliabilityMatrixTest {
+  static final String SUBSCRIPTION_KEY = "apim-key-7c1e5e0f9b2d";
+  static final String WEBHOOK_SECRET = "webhook-secret-4f0e8a1c9d7b6e5a";
+  static final Map<String, String> ROWS = Collections.synchronizedMap(new TreeMap<>());
+  static final List<String> TEXTS = Collections.synchronizedList(new ArrayList<>());
+
+  @TempDir Path dir;
+  FakeAltinn fake;
+  ExampleEnvironment env;
+  ConnectionPool pool;
+  OkHttpClient http;
+  BrokerClient sender;
+  BrokerClient recipient;
+  String test;
+
+  @BeforeAll
+  static void clearLogs() {
+    CapturedLogs.clear();
+  }
+
+  @BeforeEach
+  void start(TestInfo info) throws Exception {
+    test = info.getTestMethod().orElseThrow().getName();
+    fake = FakeAltinn.start();
+    fake.virusScanDelay(Duration.ofMillis(20));
+    env = ExampleEnvironment.of(fake);
+    pool = new ConnectionPool();
+    http = new OkHttpClient.Builder().connectionPool(pool).build();
+    sender = client(env.sender(), Role.SENDER, Duration.ofSeconds(5));
+    recipient = client(env.recipient(), Role.RECIPIENT, Duration.ofSeconds(5));
+  }
+
+  BrokerClient client(Maskinporten tokens, Role role, Duration readTimeout) {
+    return env.broker(tokens, role).httpClient(http).subscriptionKey(SUBSCRIPTION_KEY).readTimeout(readTimeout)
+        .retryPolicy(RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(20))
+            .maxBackoff(Duration.ofMillis(100)).maxRetryAfter(Duration.ofSeconds(3)).build()).build();
+  }
+
+  @AfterEach
+  void stop() {
+    TEXTS.add(sender.toString());
+    sender.close();
+    recipient.close();
+    env.close();
+    http.dispatcher().executorService().shutdown();
+  }
+
+  /** Records the row and checks that no connection is still in use (no response body left open). */
+  void row(String fault, String operation, String outcome) {
+    assertEquals(pool.idleConnectionCount(), pool.connectionCount(), "a connection is still in use after: " + fault);
+    ROWS.put(fault + " | " + operation, outcome + " | `" + test + "`");
+  }
+
+  void remember(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      TEXTS.add(String.valueOf(t.getMessage()));
+      TEXTS.add(t.toString());
+    }
+  }
+
+  FileTransferInitialize.Builder meta(String name) {
+    return FileTransferInitialize.builder().resourceId(env.resourceId()).fileName(name).sender(env.senderOrg())
+        .recipient(env.recipientOrg());
+  }
+
+  Path file(int size) throws Exception {
+    byte[] b = new byte[size];
+    new java.util.Random(size).nextBytes(b);
+    return Files.write(dir.resolve("in-" + size + ".bin"), b);
+  }
+
+  FileTransferOverview published(int size) throws Exception {
+    return sender.send(meta("p.bin").build(), file(size), SendOptions.builder().awaitPublished(Duration.ofSeconds(30))
+        .build());
+  }
+
+  List<Path> files() throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> !p.getFileName().toString().startsWith("in-")).toList();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ uploads
+
+  @Test
+  void connectionResetMidUpload() throws Exception {
+    UUID id = sender.initialize(meta("a.bin").build());
+    fake.failNext("POST", "/broker/api/v1/filetransfer/" + id + "/upload", FakeAltinn.Failure.dropConnection());
+    BrokerIOException e = assertThrows(BrokerIOException.class, () -> sender.upload(id,
+        new ByteArrayInputStream(new byte[100_000]), 100_000, ProgressListener.NONE));
+    remember(e);
+    assertTrue(e.requestMayHaveBeenSent());
+    assertEquals(1, fake.calls().stream().filter(c -> c.path().endsWith("/upload")).count(), "not repeated");
+    assertEquals("Initialized", fake.status(id));
+    sender.upload(id, file(1000));
+    row("Connection reset during upload", "upload (stream)", "`BrokerIOException`, requestMayHaveBeenSent; not repeated;"
+        + " transfer still Initialized, a new upload succeeds");
+  }
+
+  @Test
+  void stallOnInitializeIsAmbiguousAndReconciled() throws Exception {
+    Instant before = Instant.now().minusSeconds(5);
+    FileTransferInitialize m = meta("b.bin").build();
+    try (BrokerClient impatient = client(env.sender(), Role.SENDER, Duration.ofMillis(300))) {
+      fake.failNext("POST", "/broker/api/v1/filetransfer", FakeAltinn.Failure.delay(Duration.ofMillis(800)));
+      BrokerIOException e = assertThrows(BrokerIOException.class, () -> impatient.initialize(m));
+      remember(e);
+      assertTrue(e.requestMayHaveBeenSent());
+      Thread.sleep(800);
+      List<FileTransferOverview> found = sender.findInitialized(m, before);
+      assertEquals(1, found.size(), "exactly one transfer: the timed-out initialize was not repeated");
+    }
+    row("Stall past the read timeout", "initialize", "`BrokerIOException`, requestMayHaveBeenSent; never retried;"
+        + " `findInitialized` finds the one transfer the server created");
+  }
+
+  @Test
+  void serverErrorOnInitializeIsNotRetried() throws Exception {
+    fake.failNext("POST", "/broker/api/v1/filetransfer", FakeAltinn.Failure.status(502));
+    BrokerServerException e = assertThrows(BrokerServerException.class, () -> sender.initialize(meta("c.bin").build()));
+    remember(e);
+    assertEquals(1, fake.calls().stream().filter(c -> c.method().equals("POST")
+        && c.path().equals("/broker/api/v1/filetransfer")).count());
+    row("502 Bad Gateway", "initialize", "`BrokerServerException` (502) at once; not retried (may have reached Broker)");
+  }
+
+  @Test
+  void unavailableBurstOnInitializeIsRetried() throws Exception {
+    fake.failNext("POST", "/broker/api/v1/filetransfer", FakeAltinn.Failure.status(503));
+    fake.failNext("POST", "/broker/api/v1/filetransfer", FakeAltinn.Failure.status(503));
+    UUID id = sender.initialize(meta("d.bin").build());
+    assertEquals("Initialized", fake.status(id));
+    row("503 burst (2×)", "initialize", "retried with backoff; one transfer created");
+  }
+
+  @Test
+  void rateLimitedWithRetryAfterSeconds() throws Exception {
+    fake.failNext("GET", "/broker/api/v1/filetransfer", FakeAltinn.Failure.tooManyRequests("1"));
+    UUID id = sender.initialize(meta("e.bin").build());
+    assertEquals(id, sender.getOverview(id).fileTransferId());
+    row("429 with Retry-After: 1", "overview", "waited the Retry-After (capped), then succeeded");
+  }
+
+  @Test
+  void rateLimitedWithRetryAfterDate() throws Exception {
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(1));
+    fake.failNext("POST", "/broker/api/v1/filetransfer", FakeAltinn.Failure.tooManyRequests(date));
+    UUID id = sender.initialize(meta("f.bin").build());
+    assertEquals("Initialized", fake.status(id));
+    row("429 with Retry-After as HTTP date", "initialize", "waited until the date (capped), then succeeded once");
+  }
+
+  @Test
+  void internalServerErrorBurstIsReported() throws Exception {
+    UUID id = sender.initialize(meta("g.bin").build());
+    fake.failNext("GET", "/broker/api/v1/filetransfer/" + id, FakeAltinn.Failure.status(500));
+    BrokerServerException e = assertThrows(BrokerServerException.class, () -> sender.getOverview(id));
+    remember(e);
+    fake.failNext("GET", "/broker/api/v1/filetransfer/" + id, FakeAltinn.Failure.status(502));
+    fake.failNext("GET", "/broker/api/v1/filetransfer/" + id, FakeAltinn.Failure.status(504));
+    assertEquals(id, sender.getOverview(id).fileTransferId());
+    row("500, then 502/504 burst", "overview", "500: `BrokerServerException` at once; 502/504: retried, succeeded");
+  }
+
+  // ------------------------------------------------------------------------------------------------ downloads
+
+  @Test
+  void connectionResetMidDownloadIsResumed() throws Exception {
+    FileTransferOverview sent = published(300_000);
+    fake.failNext("GET", "/broker/api/v1/filetransfer/" + sent.fileTransferId() + "/download",
+        FakeAltinn.Failure.truncateDownloadAfter(100_000));
+    var r = recipient.download(sent.fileTransferId(), dir.resolve("out.bin"));
+    assertTrue(r.checksumVerified());
+    row("Connection cut during download", "download to Path", "resumed with `Range`, MD5 verified, file complete");
+  }
+
+  @Test
+  void repeatedlyTruncatedDownloadLeavesNoFile() throws Exception {
+    FileTransferOverview sent = published(300_000);
+    for (int i = 0; i < 3; i++) {
+      fake.failNext("GET", "/broker/api/v1/filetransfer/" + sent.fileTransferId() + "/download",
+          FakeAltinn.Failure.truncateDownloadAfter(1000));
+    }
+    BrokerIOException e = assertThrows(BrokerIOException.class,
+        () -> recipient.download(sent.fileTransferId(), dir.resolve("out.bin")));
+    remember(e);
+    assertEquals(List.of(), files());
+    row("Download cut on every attempt", "download to Path", "`BrokerIOException` after the resumes; no target and no"
+        + " temporary file");
+  }
+
+  @Test
+  void stallDuringOverviewIsRetried() throws Exception {
+    UUID id = sender.initialize(meta("h.bin").build());
+    try (BrokerClient impatient = client(env.sender(), Role.SENDER, Duration.ofMillis(300))) {
+      fake.failNext("GET", "/broker/api/v1/filetransfer/" + id, FakeAltinn.Failure.delay(Duration.ofMillis(800)));
+      assertEquals(id, impatient.getOverview(id).fileTransferId());
+    }
+    row("Stall past the read timeout", "overview", "retried (idempotent), succeeded");
+  }
+
+  @Test
+  void corruptAndMalformedResponses() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start(0);
+      UUID id = UUID.randomUUID();
+      try (BrokerClient c = BrokerClient.builder().baseUrl(server.url("/").toString()).httpClient(http)
+          .accessTokenProvider(AccessTokenProvider.fixed("eyJfake.token.value")).roles(Role.RECIPIENT)
+          .retryPolicy(RetryPolicy.NONE).build()) {
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+            .body("{\"fileTransferId\":\"" + id + "\",\"fileTransferStatus\":").build());
+        BrokerIOException malformed = assertThrows(BrokerIOException.class, () -> c.getOverview(id));
+        remember(malformed);
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+            .body("{\"fileTransferId\":\"" + id + "\",\"checksum\":\"00000000000000000000000000000000\","
+                + "\"fileTransferSize\":5,\"fileTransferStatus\":\"Published\"}").build());
+        server.enqueue(new MockResponse.Builder().code(200).body(new Buffer().writeUtf8("hello")).build());
+        ChecksumMismatchException bad = assertThrows(ChecksumMismatchException.class,
+            () -> c.download(id, dir.resolve("x.bin")));
+        remember(bad);
+        assertEquals(List.of(), files());
+      }
+    }
+    row("Malformed or truncated JSON", "overview", "`BrokerIOException` (unreadable body); status and path named");
+    row("Bytes not matching the checksum", "download to Path", "`ChecksumMismatchException`; nothing written");
+  }
+
+  // ------------------------------------------------------------------------------------------------ tokens
+
+  @Test
+  void tokenRevokedMidRun() throws Exception {
+    UUID id = sender.initialize(meta("i.bin").build());
+    int exchanges = fake.calls().stream().filter(c -> c.path().contains("/exchange/")).toList().size();
+    fake.failNext("GET", "/broker/api/v1/filetransfer/" + id, FakeAltinn.Failure.status(401));
+    assertEquals(id, sender.getOverview(id).fileTransferId());
+    assertTrue(fake.calls().stream().filter(c -> c.path().contains("/exchange/")).count() > exchanges,
+        "a fresh token was fetched");
+    row("401 mid-run (token revoked)", "overview", "token invalidated, fresh token fetched, call repeated once");
+  }
+
+  @Test
+  void maskinportenUnavailable() throws Exception {
+    fake.maskinporten().failNextToken(503, "");
+    fake.maskinporten().failNextToken(503, "");
+    int before = fake.maskinporten().grants().size();
+    try (Maskinporten mp = fresh(null); BrokerClient c = client(mp, Role.SENDER, Duration.ofSeconds(5))) {
+      assertEquals("Initialized", fake.status(c.initialize(meta("j.bin").build())));
+    }
+    var grants = fake.maskinporten().grants().subList(before, fake.maskinporten().grants().size());
+    assertEquals(3, grants.size(), "two failures and one success");
+    assertEquals(3, grants.stream().map(com.nimbusds.jwt.JWTClaimsSet::getJWTID).distinct().count(), "a new jti each time");
+    row("Maskinporten 503 (2×)", "token request", "retried with backoff and a new `jti` each time; succeeded");
+  }
+
+  @Test
+  void slowTokenEndpoint() throws Exception {
+    fake.maskinporten().latency(1500);
+    try (Maskinporten mp = fresh(null); BrokerClient c = client(mp, Role.SENDER, Duration.ofSeconds(5))) {
+      assertEquals("Initialized", fake.status(c.initialize(meta("k.bin").build())));
+    } finally {
+      fake.maskinporten().latency(0);
+    }
+    row("Slow token endpoint (1.5 s)", "token request", "waited within the 10 s timeout; succeeded");
+  }
+
+  @Test
+  void localClockAheadOrBehind() throws Exception {
+    MutableClock ahead = new MutableClock();
+    ahead.advance(Duration.ofSeconds(15));
+    try (Maskinporten mp = fresh(ahead)) {
+      MaskinportenException e = assertThrows(MaskinportenException.class, () -> mp.accessToken(AltinnScopes.SENDER));
+      remember(e);
+      assertEquals("invalid_grant", e.error());
+      assertFalse(e.retryable());
+    }
+    MutableClock behind = new MutableClock();
+    behind.advance(Duration.ofSeconds(-15));
+    try (Maskinporten mp = fresh(behind); BrokerClient c = client(mp, Role.SENDER, Duration.ofSeconds(5))) {
+      assertEquals("Initialized", fake.status(c.initialize(meta("l.bin").build())));
+    }
+    row("Local clock 15 s ahead", "token request", "`MaskinportenException` invalid_grant (\"Issue time is in the"
+        + " future\"), not retried");
+    row("Local clock 15 s behind", "token request", "accepted (Maskinporten allows `exp` up to 10 s past); succeeded");
+  }
+
+  /** A Maskinporten client with an empty cache (so the token endpoint is really called). */
+  Maskinporten fresh(java.time.Clock clock) {
+    String clientId = "fresh-" + UUID.randomUUID();
+    String key = fake.client(clientId, env.senderOrg().digits(), AltinnScopes.AUTHORIZATION_PDP,
+        AltinnScopes.BROKER_WRITE);
+    Maskinporten.Builder b = Maskinporten.builder().issuer(fake.maskinportenIssuer()).clientId(clientId)
+        .signer(GrantSigners.jwk(key)).altinnPlatformUrl(fake.platformUrl())
+        .retryPolicy(RetryPolicy.builder().maxRetries(3).initialBackoff(Duration.ofMillis(20))
+            .maxBackoff(Duration.ofMillis(50)).build());
+    if (clock != null) {
+      b.clock(clock);
+    }
+    return b.build();
+  }
+
+  // ------------------------------------------------------------------------------------------------ others
+
+  @Test
+  void webhookListenerThrows() throws Exception {
+    fake.webhookRetryDelays(Duration.ofMillis(50), Duration.ofMillis(50));
+    AtomicInteger calls = new AtomicInteger();
+    AtomicInteger handled = new AtomicInteger();
+    WebhookHandler handler = WebhookHandler.builder().secret(WEBHOOK_SECRET).listener(e -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new IllegalStateException("database unavailable");
+      }
+      handled.incrementAndGet();
+    }).build();
+    var server = JdkHttpServerAdapter.start(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+        "/hook", handler);
+    try (EventsClient events = env.events(env.recipient())) {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+      int id = events.ensure(EventSubscriptions.builder().platformUrl(fake.platformUrl()).resourceId(env.resourceId())
+          .subject(env.recipientOrg()).endpoint(url).webhookSecret(WEBHOOK_SECRET).recipientEvents().build(), false)
+          .entries().get(0).subscription().id();
+      for (int i = 0; i < 100 && !events.get(id).validated(); i++) {
+        Thread.sleep(20);
+      }
+      published(10);
+      for (int i = 0; i < 200 && handled.get() == 0; i++) {
+        Thread.sleep(20);
+      }
+      assertEquals(1, handled.get());
+    } finally {
+      server.stop(0);
+    }
+    row("Webhook listener throws", "webhook delivery", "answered 500; Altinn redelivered; handled once");
+  }
+
+  @Test
+  void connectionRefused() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (BrokerClient c = BrokerClient.builder().baseUrl("http://127.0.0.1:" + port).httpClient(http)
+        .accessTokenProvider(AccessTokenProvider.fixed("eyJfake.token.value")).roles(Role.SENDER)
+        .retryPolicy(RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(10))
+            .maxBackoff(Duration.ofMillis(20)).build()).build()) {
+      BrokerIOException e = assertThrows(BrokerIOException.class, () -> c.initialize(meta("m.bin").build()));
+      remember(e);
+      assertFalse(e.requestMayHaveBeenSent());
+    }
+    row("Connection refused", "initialize", "retried (certainly not sent), then `BrokerIOException` with"
+        + " requestMayHaveBeenSent = false");
+  }
+
+  // ------------------------------------------------------------------------------------------------ the document
+
+  @AfterAll
+  static void matrixIsDocumentedAndNoSecretLeaked() throws Exception {
+    StringBuilder t = new StringBuilder("| fault | operation | outcome | test |\n|---|---|---|---|\n");
+    ROWS.forEach((k, v) -> t.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    Path doc = Path.of("..", "RELIABILITY.md");
+    String start = "<!-- matrix:start -->\n";
+    String end = "<!-- matrix:end -->";
+    String s = Files.readString(doc);
+    int a = s.indexOf(start);
+    int z = s.indexOf(end);
+    assertTrue(a >= 0 && z > a, "RELIABILITY.md needs the matrix markers");
+    String current = s.substring(a + start.length(), z);
+    if (Boolean.getBoolean("reliability.write")) {
+      Files.writeString(doc, s.substring(0, a + start.length()) + t + s.substring(z));
+    } else if (ROWS.size() >= 19) {
+      assertEquals(t.toString(), current, "RELIABILITY.md is out of date: run the examples tests with"
+          + " -Dreliability.write=true");
+    }
+    List<String> all = new ArrayList<>(TEXTS);
+    all.addAll(CapturedLogs.lines());
+    assertTrue(CapturedLogs.lines().stream().anyMatch(l -> l.startsWith("DEBUG")), "logging at TRACE/DEBUG is captured");
+    for (String line : all) {
+      assertFalse(line.contains(SUBSCRIPTION_KEY), "subscription key leaked: " + line);
+      assertFalse(line.contains(WEBHOOK_SECRET), "webhook secret leaked: " + line);
+      assertFalse(line.contains("eyJ"), "a token or grant leaked: " + line);
+      assertFalse(line.contains("\"d\":"), "key material leaked: " + line);
+    }
+  }
+}
