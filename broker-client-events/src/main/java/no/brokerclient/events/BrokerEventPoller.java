@@ -118,7 +118,7 @@ public final class BrokerEventPoller {
     int delivered = 0;
     try (Stream<UUID> ids = client.searchAll(search)) {
       for (UUID id : (Iterable<UUID>) ids::iterator) {
-        delivered += emit(id, EventType.PUBLISHED, EventRole.RECIPIENT);
+        delivered += emit(id, EventType.PUBLISHED, EventRole.RECIPIENT) == EventDeduplicator.Outcome.HANDLED ? 1 : 0;
       }
     }
     return delivered;
@@ -139,11 +139,12 @@ public final class BrokerEventPoller {
           continue;
         }
         EventType type = eventFor(s);
-        int n = type == null ? 0 : emit(id, type, EventRole.SENDER);
-        if (type == null || n > 0 || dedupe.handled(key(id, type, EventRole.SENDER))) {
+        EventDeduplicator.Outcome outcome = type == null ? null : emit(id, type, EventRole.SENDER);
+        if (outcome == null || outcome == EventDeduplicator.Outcome.HANDLED
+            || outcome == EventDeduplicator.Outcome.DUPLICATE) {
           lastStatus.put(id, s);
         }
-        delivered += n;
+        delivered += outcome == EventDeduplicator.Outcome.HANDLED ? 1 : 0;
       }
     }
     return delivered;
@@ -173,34 +174,15 @@ public final class BrokerEventPoller {
     return null;
   }
 
-  private String key(UUID id, EventType type, EventRole r) {
-    return event(id, type, r).dedupeKey();
-  }
-
-  private BrokerEvent event(UUID id, EventType type, EventRole r) {
-    return new BrokerEvent("poll:" + id + ":" + type.value(), SOURCE, type, null, organization.urn(), organization,
-        resourceId, id, r, BrokerEvent.Origin.POLL);
-  }
-
-  private int emit(UUID id, EventType type, EventRole r) {
-    BrokerEvent e = event(id, type, r);
-    String key = e.dedupeKey();
-    if (dedupe.begin(key) != EventDeduplicator.State.NEW) {
-      return 0;
-    }
-    try {
-      listener.onEvent(e);
-      dedupe.complete(key);
-      return 1;
-    } catch (Exception ex) {
-      dedupe.abort(key);
+  private EventDeduplicator.Outcome emit(UUID id, EventType type, EventRole r) {
+    BrokerEvent e = new BrokerEvent("poll:" + id + ":" + type.value(), SOURCE, type, null, organization.urn(),
+        organization, resourceId, id, r, BrokerEvent.Origin.POLL);
+    EventDeduplicator.Delivery d = dedupe.deliver(e, listener);
+    if (d.outcome() == EventDeduplicator.Outcome.FAILED) {
       LOG.warn("Listener failed for polled {} on file transfer {}; it will be offered again: {}", type, id,
-          ex.toString());
-      return 0;
-    } catch (Error err) {
-      dedupe.abort(key);
-      throw err;
+          d.failure().toString());
     }
+    return d.outcome();
   }
 
   /** Builds a {@link BrokerEventPoller}. */

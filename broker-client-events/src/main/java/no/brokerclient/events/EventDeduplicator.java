@@ -38,7 +38,7 @@ public final class EventDeduplicator {
   }
 
   /** What {@link #begin} found. */
-  enum State {
+  private enum State {
     /** Not seen: the caller now owns it and must call {@link #complete} or {@link #abort}. */
     NEW,
     /** Handled before. */
@@ -47,19 +47,62 @@ public final class EventDeduplicator {
     IN_PROGRESS
   }
 
-  synchronized State begin(String key) {
+  /** What {@link #deliver} did with an event. */
+  enum Outcome {
+    /** The listener handled it; it is remembered. */
+    HANDLED,
+    /** Handled before; the listener was not called. */
+    DUPLICATE,
+    /** Another thread is handling it right now; the listener was not called. */
+    IN_PROGRESS,
+    /** The listener threw; the event is not remembered, so it will be offered again. */
+    FAILED
+  }
+
+  /**
+   * The result of {@link #deliver}.
+   *
+   * @param outcome what happened
+   * @param failure what the listener threw when {@code FAILED}, else {@code null}
+   */
+  record Delivery(Outcome outcome, Exception failure) {}
+
+  /**
+   * Calls the listener unless an event with the same {@link BrokerEvent#dedupeKey()} was handled or is being
+   * handled, and remembers the event only when the listener returned.
+   */
+  Delivery deliver(BrokerEvent event, BrokerEventListener listener) {
+    String key = event.dedupeKey();
+    State state = begin(key);
+    if (state != State.NEW) {
+      return new Delivery(state == State.DONE ? Outcome.DUPLICATE : Outcome.IN_PROGRESS, null);
+    }
+    try {
+      listener.onEvent(event);
+      complete(key);
+      return new Delivery(Outcome.HANDLED, null);
+    } catch (Exception e) {
+      abort(key);
+      return new Delivery(Outcome.FAILED, e);
+    } catch (Error e) {
+      abort(key);
+      throw e;
+    }
+  }
+
+  private synchronized State begin(String key) {
     if (done.containsKey(key)) {
       return State.DONE;
     }
     return inProgress.add(key) ? State.NEW : State.IN_PROGRESS;
   }
 
-  synchronized void complete(String key) {
+  private synchronized void complete(String key) {
     inProgress.remove(key);
     done.put(key, Boolean.TRUE);
   }
 
-  synchronized void abort(String key) {
+  private synchronized void abort(String key) {
     inProgress.remove(key);
   }
 

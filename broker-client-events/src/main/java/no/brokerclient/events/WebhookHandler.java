@@ -150,28 +150,19 @@ public final class WebhookHandler {
       LOG.debug("Skipped {} for role {} (accepting {})", event.type(), event.role(), roles);
       return new Response(200, "skipped role");
     }
-    String key = event.dedupeKey();
-    switch (dedupe.begin(key)) {
-      case DONE:
+    EventDeduplicator.Delivery d = dedupe.deliver(event, listener);
+    switch (d.outcome()) {
+      case DUPLICATE:
         LOG.debug("Duplicate {} for {} acknowledged", event.type(), event.fileTransferId());
         return new Response(200, "duplicate");
       case IN_PROGRESS:
         return new Response(503, "being handled");
+      case FAILED:
+        LOG.warn("Listener failed for {} on file transfer {}; answering 500 so Altinn redelivers: {}", event.type(),
+            event.fileTransferId(), d.failure().toString());
+        return new Response(500, "listener failed");
       default:
-        break;
-    }
-    try {
-      listener.onEvent(event);
-      dedupe.complete(key);
-      return new Response(200, "ok");
-    } catch (Exception e) {
-      dedupe.abort(key);
-      LOG.warn("Listener failed for {} on file transfer {}; answering 500 so Altinn redelivers: {}", event.type(),
-          event.fileTransferId(), e.toString());
-      return new Response(500, "listener failed");
-    } catch (Error e) {
-      dedupe.abort(key);
-      throw e;
+        return new Response(200, "ok");
     }
   }
 
