@@ -70,13 +70,6 @@ import java.util.stream.Stream;
  */
 public final class FakeAltinn implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FakeAltinn.class);
-  static {
-    // Without TCP_NODELAY the JDK server's small answers wait on Nagle + delayed ACK (about 40 ms each).
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private final HttpServer server;
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
@@ -178,6 +171,7 @@ public final class FakeAltinn implements AutoCloseable {
     executor = Executors.newFixedThreadPool(64, r -> daemon(r, "fake-altinn-http-" + n.incrementAndGet()));
     scheduler = Executors.newScheduledThreadPool(4, r -> daemon(r, "fake-altinn-jobs-" + n.incrementAndGet()));
     storage = Files.createTempDirectory("fake-altinn");
+    Http.preferNoDelay();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.setExecutor(executor);
     Filter filter = new Filter() {

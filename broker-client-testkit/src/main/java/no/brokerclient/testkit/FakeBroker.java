@@ -338,10 +338,10 @@ final class FakeBroker {
     Http.requireAccept(ex, "application/json");
     Caller c = caller(ex, Set.of(WRITE));
     JsonNode b = Http.readJson(ex, 1 << 20);
-    String fileName = field(b, "fileName");
-    String resourceId = field(b, "resourceId");
-    String ref = b.has("sendersFileTransferReference") ? field(b, "sendersFileTransferReference") : "";
-    String sender = field(b, "sender");
+    String fileName = Http.memberText(b, "fileName");
+    String resourceId = Http.memberText(b, "resourceId");
+    String ref = b.has("sendersFileTransferReference") ? Http.memberText(b, "sendersFileTransferReference") : "";
+    String sender = Http.memberText(b, "sender");
     if (fileName == null || fileName.isEmpty() || fileName.length() > 255) {
       throw Http.validation("FileName", "The field FileName must be a string with a minimum length of 1 and a maximum"
           + " length of 255.");
@@ -383,7 +383,7 @@ final class FakeBroker {
         props.put(e.getKey(), e.getValue().asText());
       }
     }
-    String checksum = field(b, "checksum");
+    String checksum = Http.memberText(b, "checksum");
     if (checksum != null && !checksum.isEmpty() && !MD5.matcher(checksum).matches()) {
       throw Http.validation("Checksum", "The checksum, if used, must be a MD5 hash with a length of 32 characters");
     }
@@ -417,15 +417,6 @@ final class FakeBroker {
     transfers.put(t.id, t);
     events.raise("filetransferinitialized", t, t.senderOrg(), "Sender");
     return t;
-  }
-
-  private static String field(JsonNode b, String name) {
-    for (Map.Entry<String, JsonNode> e : b.properties()) {
-      if (e.getKey().equalsIgnoreCase(name)) {
-        return e.getValue().isNull() ? null : e.getValue().asText();
-      }
-    }
-    return null;
   }
 
   private void upload(HttpExchange ex, UUID id) throws Reject, IOException {
@@ -939,17 +930,17 @@ final class FakeBroker {
       throw Http.problem(400, 22, "Max file transfer size cannot be set higher than 100GB in production because it has"
           + " not yet been tested for it. Contact us @ Slack if you need it.");
     }
-    Duration ttl = duration(field(b, "fileTransferTimeToLive"), 14, "Invalid file transfer time to live format. Should"
+    Duration ttl = duration(Http.memberText(b, "fileTransferTimeToLive"), 14, "Invalid file transfer time to live format. Should"
         + " follow ISO8601 standard for duration. Example: 'P30D' for 30 days.");
     if (ttl != null && ttl.compareTo(Duration.ofDays(365)) > 0) {
       throw Http.problem(400, 15, "Time to live cannot exceed 365 days");
     }
-    Duration grace = duration(field(b, "purgeFileTransferGracePeriod"), 17, "Invalid grace period format. Should follow"
+    Duration grace = duration(Http.memberText(b, "purgeFileTransferGracePeriod"), 17, "Invalid grace period format. Should follow"
         + " ISO8601 standard for duration. Example: 'PT2H' for 2 hours.");
     if (grace != null && grace.compareTo(Duration.ofHours(24)) > 0) {
       throw Http.problem(400, 18, "Grace period cannot exceed 24 hours");
     }
-    if (b.path("useManifestFileShim").asBoolean(false) && (field(b, "externalServiceCodeLegacy") == null
+    if (b.path("useManifestFileShim").asBoolean(false) && (Http.memberText(b, "externalServiceCodeLegacy") == null
         || b.path("externalServiceEditionCodeLegacy").asInt(0) == 0)) {
       throw Http.problem(400, 23, "In order to use manifest file shim you need to provide external service code and"
           + " edition code");
@@ -1026,7 +1017,7 @@ final class FakeBroker {
     Caller c = caller(ex, Set.of(SERVICE_OWNER));
     if (method.equals("POST")) {
       JsonNode b = Http.readJson(ex, 1 << 16);
-      String name = field(b, "name");
+      String name = Http.memberText(b, "name");
       if (name == null) {
         throw Http.validation("Name", "The Name field is required.");
       }

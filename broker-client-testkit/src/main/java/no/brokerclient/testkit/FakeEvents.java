@@ -115,14 +115,14 @@ final class FakeEvents implements FakeBroker.EventSink {
   private void route(HttpExchange ex) throws Reject, IOException {
     String[] p = ex.getRequestURI().getPath().replaceAll("/+$", "").split("/");
     // "", events, api, v1, subscriptions, [id]
-    String caller = caller(ex);
+    Subscriber caller = caller(ex);
     String m = ex.getRequestMethod();
     if (p.length == 5 && m.equals("POST")) {
       create(ex, caller);
     } else if (p.length == 5 && m.equals("GET")) {
       ObjectNode n = Http.JSON.createObjectNode();
       var arr = n.putArray("subscriptions");
-      subs.values().stream().filter(s -> s.consumer.equals(caller)).sorted((a, b) -> a.id - b.id)
+      subs.values().stream().filter(s -> s.consumer.equals(caller.consumer())).sorted((a, b) -> a.id - b.id)
           .forEach(s -> arr.add(json(s)));
       n.put("count", arr.size());
       Http.sendJson(ex, 200, n);
@@ -137,7 +137,7 @@ final class FakeEvents implements FakeBroker.EventSink {
       if (s == null) {
         throw Http.empty(404);
       }
-      if (!s.consumer.equals(caller)) {
+      if (!s.consumer.equals(caller.consumer())) {
         throw Http.empty(403);
       }
       if (m.equals("GET")) {
@@ -153,46 +153,46 @@ final class FakeEvents implements FakeBroker.EventSink {
     }
   }
 
+  /** Who calls the Events API: the consumer the server records, and the token's scopes. */
+  private record Subscriber(String consumer, Set<String> scopes) {}
+
   /** Events accepts only Altinn tokens (exchanged), not raw Maskinporten tokens. */
-  private String caller(HttpExchange ex) throws Reject {
+  private Subscriber caller(HttpExchange ex) throws Reject {
     String auth = ex.getRequestHeaders().getFirst("Authorization");
     JWTClaimsSet c = auth != null && auth.startsWith("Bearer ") ? altinn.maskinporten().verifyIssued(auth.substring(7))
         : null;
     if (c == null || !altinn.maskinporten().altinnIssuer().equals(c.getIssuer())) {
       throw Http.empty(401);
     }
-    exchangeScopes.set(c.getClaim("scope") instanceof String s ? Set.of(s.split(" ")) : Set.of());
+    Set<String> scopes = c.getClaim("scope") instanceof String s ? Set.of(s.split(" ")) : Set.of();
     String org = FakeBroker.org(c);
     Object details = c.getClaim("authorization_details");
-    if (details instanceof List<?> l && !l.isEmpty()) {
-      return "/systemuser/" + org;
-    }
-    return "/organisation/" + org;
+    boolean systemUser = details instanceof List<?> l && !l.isEmpty();
+    return new Subscriber((systemUser ? "/systemuser/" : "/organisation/") + org, scopes);
   }
 
-  private final ThreadLocal<Set<String>> exchangeScopes = new ThreadLocal<>();
-
-  private void create(HttpExchange ex, String consumer) throws Reject, IOException {
+  private void create(HttpExchange ex, Subscriber caller) throws Reject, IOException {
+    String consumer = caller.consumer();
     JsonNode b = Http.readJson(ex, 1 << 16);
     for (String f : List.of("endPoint", "resourceFilter", "subjectFilter", "typeFilter", "sourceFilter",
         "alternativeSubjectFilter")) {
-      JsonNode v = field(b, f);
+      JsonNode v = Http.member(b, f);
       if (v != null && !v.isNull() && !v.isTextual()) {
         throw Http.validation(f, "The JSON value could not be converted to System.String.");
       }
     }
-    String endPoint = text(b, "endPoint");
+    String endPoint = Http.memberText(b, "endPoint");
     if (!validEndpoint(endPoint)) {
       throw Http.jsonString(400, "Missing or invalid endpoint to push events towards");
     }
-    String source = text(b, "sourceFilter");
+    String source = Http.memberText(b, "sourceFilter");
     if (source != null && !isHttps(source)) {
       throw Http.jsonString(400, "SourceFilter must be an absolute URL with the https scheme.");
     }
-    if (!exchangeScopes.get().contains(SUBSCRIBE)) {
+    if (!caller.scopes().contains(SUBSCRIBE)) {
       throw Http.empty(403);
     }
-    String resource = text(b, "resourceFilter");
+    String resource = Http.memberText(b, "resourceFilter");
     if (resource != null && !URN.matcher(resource).matches()) {
       throw Http.jsonString(400, "Resource filter must be a valid urn");
     }
@@ -202,12 +202,12 @@ final class FakeEvents implements FakeBroker.EventSink {
     if (source != null && !legacyDocs) {
       throw Http.jsonString(400, "Source filter is not supported for subscriptions on this resource.");
     }
-    String alt = text(b, "alternativeSubjectFilter");
+    String alt = Http.memberText(b, "alternativeSubjectFilter");
     if (alt != null && !alt.isEmpty()) {
       throw Http.jsonString(400, "AlternativeSubject filter is not supported for subscriptions on this resource.");
     }
-    String subject = text(b, "subjectFilter");
-    boolean subunits = field(b, "includeSubunits") != null && field(b, "includeSubunits").asBoolean();
+    String subject = Http.memberText(b, "subjectFilter");
+    boolean subunits = Http.member(b, "includeSubunits") != null && Http.member(b, "includeSubunits").asBoolean();
     if (subunits && (subject == null || subject.isEmpty())) {
       throw Http.jsonString(400, "IncludeSubunits requires a subject filter.");
     }
@@ -219,7 +219,7 @@ final class FakeEvents implements FakeBroker.EventSink {
     if (!permitted) {
       throw Http.jsonString(403, "Not authorized to create a subscription for resource " + resource + ".");
     }
-    Sub candidate = new Sub(0, endPoint, source, resource, subject, text(b, "typeFilter"), subunits, consumer,
+    Sub candidate = new Sub(0, endPoint, source, resource, subject, Http.memberText(b, "typeFilter"), subunits, consumer,
         altinn.clock().instant());
     Sub sub = subs.values().stream().filter(s -> s.sameAs(candidate)).findFirst().orElse(null);
     if (sub == null) {
@@ -230,20 +230,6 @@ final class FakeEvents implements FakeBroker.EventSink {
     ex.getResponseHeaders().set("Location", "/events/api/v1/subscription/" + sub.id);
     Http.sendJson(ex, 201, json(sub));
     sendValidation(sub);
-  }
-
-  private static JsonNode field(JsonNode b, String name) {
-    for (Map.Entry<String, JsonNode> e : b.properties()) {
-      if (e.getKey().equalsIgnoreCase(name)) {
-        return e.getValue();
-      }
-    }
-    return null;
-  }
-
-  private static String text(JsonNode b, String name) {
-    JsonNode v = field(b, name);
-    return v == null || v.isNull() ? null : v.asText();
   }
 
   private static boolean isHttps(String url) {

@@ -104,6 +104,7 @@ public final class FakeMaskinporten implements AutoCloseable {
     ownsServer = shared == null;
     if (ownsServer) {
       executor = Executors.newFixedThreadPool(256);
+      Http.preferNoDelay();
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
       server.setExecutor(executor);
     } else {

@@ -174,6 +174,33 @@ final class Http {
     throw text(406, "This endpoint does not support the requested Accept header. Supported: " + produced);
   }
 
+  /**
+   * The member of a JSON object whose name matches case-insensitively, as ASP.NET Core binds request bodies.
+   *
+   * @return the member, or {@code null} when absent
+   */
+  static JsonNode member(JsonNode object, String name) {
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** @return the member's text, or {@code null} when absent or JSON null */
+  static String memberText(JsonNode object, String name) {
+    JsonNode v = member(object, name);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** Sets TCP_NODELAY for the JDK HTTP server (else small answers wait ~40 ms on Nagle + delayed ACK), unless set. */
+  static void preferNoDelay() {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   static JsonNode readJson(HttpExchange ex, int limit) throws Reject, IOException {
     byte[] b = ex.getRequestBody().readNBytes(limit + 1);
     if (b.length > limit) {
