@@ -206,9 +206,15 @@ public final class BrokerClient implements AutoCloseable {
    * @return the upload result
    */
   public UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener) {
+    return upload(fileTransferId, file, listener, null);
+  }
+
+  /** With {@code knownMd5} (from {@link #send}, which initialized with it) the bytes are not hashed again. */
+  private UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, String knownMd5) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
     long size = requireReadableFile(file);
-    return doUpload(fileTransferId, () -> Files.newInputStream(file), size, false, listener, () -> Hex.md5(file));
+    return doUpload(fileTransferId, () -> Files.newInputStream(file), size, false, listener,
+        knownMd5 != null ? () -> knownMd5 : () -> Hex.md5(file), knownMd5);
   }
 
   /**
@@ -233,7 +239,7 @@ public final class BrokerClient implements AutoCloseable {
         throw new IOException("the upload stream can be read only once");
       }
       return new NonClosingInputStream(data);
-    }, length, true, listener, null);
+    }, length, true, listener, null, null);
   }
 
   private interface Md5Source {
@@ -241,13 +247,13 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   private UploadResult doUpload(UUID id, UploadBody.Source source, long length, boolean oneShot,
-      ProgressListener listener, Md5Source localMd5) {
+      ProgressListener listener, Md5Source localMd5, String knownMd5) {
     Set<String> scopes = scopes(Role.SENDER, "upload");
     Objects.requireNonNull(listener, "listener");
     AtomicReference<UploadBody> last = new AtomicReference<>();
     Call call = Call.of("POST", url("filetransfer", id.toString(), "upload"), scopes, false)
         .body(() -> {
-          UploadBody b = new UploadBody(source, length, oneShot, listener);
+          UploadBody b = new UploadBody(source, length, oneShot, listener, knownMd5 == null);
           last.set(b);
           return b;
         }, !oneShot)
@@ -255,7 +261,7 @@ public final class BrokerClient implements AutoCloseable {
     try (Response r = transport.execute(call)) {
       UUID returned = fileTransferId(r, call);
       UploadBody body = last.get();
-      return new UploadResult(returned, body.sent(), body.md5());
+      return new UploadResult(returned, body.sent(), knownMd5 != null ? knownMd5 : body.md5());
     } catch (BrokerConflictException e) {
       return uploadConflict(id, e, localMd5);
     }
@@ -307,7 +313,8 @@ public final class BrokerClient implements AutoCloseable {
     Set<String> scopes = scopes(Role.SENDER, "initializeAndUpload");
     FileTransferInitialize meta = request.checksum() != null ? request : request.withChecksum(md5(file));
     Call call = Call.of("POST", url("filetransfer", "upload"), scopes, false)
-        .body(() -> multipart(meta, new UploadBody(() -> Files.newInputStream(file), size, false, listener)), true)
+        .body(() -> multipart(meta,
+            new UploadBody(() -> Files.newInputStream(file), size, false, listener, false)), true)
         .hint(accessHint(meta.resourceId().id(), meta.sender(), null));
     return readFileTransferId(call);
   }
@@ -353,7 +360,7 @@ public final class BrokerClient implements AutoCloseable {
     }
     UUID id = initialize(request.withChecksum(md5));
     LOG.debug("Initialized file transfer {} for {}", id, file.getFileName());
-    upload(id, file, options.progressListener());
+    upload(id, file, options.progressListener(), md5);
     if (options.awaitPublished() != null) {
       return awaitStatus(id, FileTransferStatus.PUBLISHED, options.awaitPublished());
     }

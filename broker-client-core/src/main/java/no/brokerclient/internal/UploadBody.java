@@ -9,8 +9,8 @@ import okhttp3.RequestBody;
 import okio.BufferedSink;
 
 /**
- * Streams file bytes to the server in 64 KiB chunks, computing MD5 and reporting progress; never holds more than
- * one chunk. Internal.
+ * Streams file bytes to the server in 64 KiB chunks, reporting progress and, unless the caller already knows it,
+ * computing their MD5; never holds more than one chunk. Internal.
  */
 public final class UploadBody extends RequestBody {
   /** {@code application/octet-stream}. */
@@ -31,6 +31,7 @@ public final class UploadBody extends RequestBody {
   private final long length;
   private final boolean oneShot;
   private final ProgressListener listener;
+  private final boolean hash;
   private volatile long sent;
   private volatile String md5;
 
@@ -39,12 +40,14 @@ public final class UploadBody extends RequestBody {
    * @param length byte count, or -1 for unknown (sent chunked)
    * @param oneShot whether {@code source} can be opened only once
    * @param listener progress
+   * @param hash whether to compute the MD5 of the bytes sent ({@code false} when the caller already has it)
    */
-  public UploadBody(Source source, long length, boolean oneShot, ProgressListener listener) {
+  public UploadBody(Source source, long length, boolean oneShot, ProgressListener listener, boolean hash) {
     this.source = source;
     this.length = length;
     this.oneShot = oneShot;
     this.listener = listener;
+    this.hash = hash;
   }
 
   @Override
@@ -64,7 +67,7 @@ public final class UploadBody extends RequestBody {
 
   @Override
   public void writeTo(BufferedSink sink) throws IOException {
-    MessageDigest digest = Hex.md5();
+    MessageDigest digest = hash ? Hex.md5() : null;
     byte[] buf = new byte[CHUNK];
     long done = 0;
     try (InputStream in = source.open()) {
@@ -74,7 +77,9 @@ public final class UploadBody extends RequestBody {
           throw new IOException("the stream has more bytes than the declared length " + length);
         }
         sink.write(buf, 0, n);
-        digest.update(buf, 0, n);
+        if (digest != null) {
+          digest.update(buf, 0, n);
+        }
         done += n;
         sent = done;
         listener.onProgress(done, length);
@@ -83,7 +88,7 @@ public final class UploadBody extends RequestBody {
     if (length >= 0 && done != length) {
       throw new IOException("the stream ended after " + done + " bytes but its declared length is " + length);
     }
-    md5 = Hex.hex(digest.digest());
+    md5 = digest == null ? null : Hex.hex(digest.digest());
   }
 
   /** @return bytes written by the last {@link #writeTo} */
@@ -91,7 +96,7 @@ public final class UploadBody extends RequestBody {
     return sent;
   }
 
-  /** @return MD5 of the bytes written, once {@link #writeTo} completed; else {@code null} */
+  /** @return MD5 of the bytes written, once {@link #writeTo} completed with hashing on; else {@code null} */
   public String md5() {
     return md5;
   }
