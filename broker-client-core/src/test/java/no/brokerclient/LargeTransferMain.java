@@ -1,8 +1,5 @@
 package no.brokerclient;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -10,6 +7,7 @@ import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.UploadResult;
 import no.brokerclient.testing.GeneratedStream;
+import no.brokerclient.testing.Heap;
 
 /**
  * Run in a child JVM with a small heap by {@link ConstantMemoryTest}: uploads a generated stream of unknown length
@@ -33,12 +31,7 @@ public final class LargeTransferMain {
       DownloadResult down = client.download(id, target);
       long onDisk = Files.size(target);
       Files.delete(target);
-      long peak = 0;
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP) {
-          peak += pool.getPeakUsage().getUsed();
-        }
-      }
+      long peak = Heap.peakUsed();
       System.out.println("upload-md5=" + up.md5() + " upload-bytes=" + up.size() + " download-md5=" + down.md5()
           + " download-bytes=" + onDisk + " verified=" + down.checksumVerified() + " max-heap="
           + Runtime.getRuntime().maxMemory() + " peak-heap=" + peak);

@@ -1,9 +1,6 @@
 package no.brokerclient.benchmarks;
 
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.UUID;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.FileTransferDownload;
@@ -11,6 +8,7 @@ import no.brokerclient.ProgressListener;
 import no.brokerclient.Role;
 import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.testing.GeneratedStream;
+import no.brokerclient.testing.Heap;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -64,12 +62,7 @@ public final class StreamingChild {
       }
     }
     raw.dispatcher().executorService().shutdown();
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
+    long peak = Heap.peakUsed();
     System.out.println("RESULT sdkUp=" + sdkUp + " rawUp=" + rawUp + " sdkDown=" + sdkDown + " rawDown=" + rawDown
         + " peakHeap=" + peak + " maxHeap=" + Runtime.getRuntime().maxMemory() + " sdkMd5=" + sdkMd5);
   }

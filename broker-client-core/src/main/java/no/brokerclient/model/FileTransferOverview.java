@@ -55,8 +55,12 @@ public record FileTransferOverview(
    */
   public RecipientStatus recipient(OrganizationNumber organization) {
     for (RecipientStatus r : recipients) {
-      if (OrganizationNumber.isValid(r.recipient()) && OrganizationNumber.of(r.recipient()).equals(organization)) {
-        return r;
+      try {
+        if (OrganizationNumber.of(r.recipient()).equals(organization)) {
+          return r;
+        }
+      } catch (no.brokerclient.BrokerValidationException e) {
+        // not an organisation number: cannot be this one
       }
     }
     return null;

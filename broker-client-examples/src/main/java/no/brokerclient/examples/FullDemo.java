@@ -10,8 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.Role;
-import no.brokerclient.events.BrokerEventPoller;
-import no.brokerclient.events.EventRole;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferOverview;
 import no.brokerclient.model.FileTransferStatus;
@@ -50,9 +48,7 @@ public final class FullDemo {
         ReceiveFiles.Receiver receiver = ReceiveFiles.Receiver.start(env, inbox, out)) {
       out.println("2. Recipient " + env.recipientOrg() + " subscribes to published events");
       SubscribeToEvents.run(env, receiver.url(), receiver.secret(), out);
-      BrokerEventPoller.builder().client(recipient).resourceId(env.resourceId()).organization(env.recipientOrg())
-          .role(EventRole.RECIPIENT).listener(inbox).deduplicator(receiver.deduplicator()).build()
-          .start(scheduler, Duration.ofSeconds(30));
+      receiver.startPoller(env, recipient, inbox, scheduler);
 
       out.println("3. Sender " + env.senderOrg() + " sends a file");
       FileTransferOverview sent = SendFile.run(env, null, out);

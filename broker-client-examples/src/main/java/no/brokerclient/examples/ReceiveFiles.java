@@ -64,8 +64,15 @@ public final class ReceiveFiles {
       return secret;
     }
 
-    EventDeduplicator deduplicator() {
-      return handler.deduplicator();
+    /**
+     * Starts the polling backstop for the recipient, feeding the same listener and deduplicated against this
+     * receiver's webhook deliveries.
+     */
+    void startPoller(ExampleEnvironment env, BrokerClient recipient, BrokerEventListener listener,
+        ScheduledExecutorService scheduler) {
+      BrokerEventPoller.builder().client(recipient).resourceId(env.resourceId()).organization(env.recipientOrg())
+          .role(EventRole.RECIPIENT).listener(listener).deduplicator(handler.deduplicator()).build()
+          .start(scheduler, Duration.ofSeconds(30));
     }
 
     @Override
@@ -96,9 +103,7 @@ public final class ReceiveFiles {
         Inbox inbox = new Inbox(broker, Path.of("target", "inbox"), out);
         Receiver receiver = Receiver.start(env, inbox, out)) {
       SubscribeToEvents.run(env, receiver.url(), receiver.secret(), out);
-      BrokerEventPoller.builder().client(broker).resourceId(env.resourceId()).organization(env.recipientOrg())
-          .role(EventRole.RECIPIENT).listener(inbox).deduplicator(receiver.deduplicator()).build()
-          .start(scheduler, Duration.ofSeconds(30));
+      receiver.startPoller(env, broker, inbox, scheduler);
       if (env.isFake()) {
         out.println("  (fake) sending a file to receive");
         SendFile.run(env, null, out);
