@@ -2,6 +2,7 @@ package no.brokerclient;
 
 import java.util.List;
 import java.util.Map;
+import no.brokerclient.internal.Text;
 
 /**
  * Altinn answered with an error status. Subclasses exist for the statuses callers act on: {@link
@@ -53,26 +54,30 @@ public class BrokerApiException extends BrokerException {
     return error.validationErrors();
   }
 
+  /** Longest piece of a response body quoted in a message; the whole is in {@link #error()}. */
+  private static final int QUOTE = 2000;
+
   private static String message(ApiError e, String hint) {
     StringBuilder b = new StringBuilder();
     b.append(e.method()).append(' ').append(e.path()).append(" failed: HTTP ").append(e.status());
     if (e.title() != null) {
-      b.append(' ').append(e.title());
+      b.append(' ').append(Text.clean(e.title(), 200));
     }
     if (e.code() != null) {
-      b.append(" [").append(e.code()).append(']');
+      b.append(" [").append(Text.clean(e.code(), 40)).append(']');
     }
     if (e.detail() != null && !e.detail().isBlank()) {
-      b.append(": ").append(e.detail());
+      b.append(": ").append(Text.clean(e.detail(), QUOTE));
     }
     if (!e.validationErrors().isEmpty()) {
-      b.append("; invalid fields: ");
+      StringBuilder v = new StringBuilder();
       e.validationErrors().forEach((field, messages) ->
-          b.append(field).append(' ').append(messages).append("; "));
-      b.setLength(b.length() - 2);
+          v.append(field).append(' ').append(messages).append("; "));
+      v.setLength(v.length() - 2);
+      b.append("; invalid fields: ").append(Text.clean(v.toString(), QUOTE));
     }
     if (e.traceId() != null) {
-      b.append(" (traceId ").append(e.traceId()).append(')');
+      b.append(" (traceId ").append(Text.clean(e.traceId(), 100)).append(')');
     }
     if (hint != null) {
       b.append(". ").append(hint);

@@ -43,6 +43,7 @@ import no.brokerclient.RetryPolicy;
 import no.brokerclient.internal.Backoff;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
+import no.brokerclient.internal.Text;
 import no.brokerclient.internal.TokenCache;
 import no.brokerclient.internal.TokenCache.Token;
 import no.brokerclient.internal.Transport;
@@ -525,23 +526,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     }
 
     private Token parseTokenResponse(String body) {
-      JsonNode n;
-      try {
-        n = Json.MAPPER.readTree(body);
-      } catch (IOException e) {
-        throw new AccessTokenException("Maskinporten answered 200 with a body that is not JSON");
-      }
-      String token = n.path("access_token").asText(null);
-      if (token == null || token.isBlank()) {
-        throw new AccessTokenException("Maskinporten answered 200 without access_token");
-      }
-      long expiresIn = n.path("expires_in").asLong(120);
-      Instant expires = clock.instant().plusSeconds(expiresIn);
-      Instant jwtExp = jwtExpiry(token);
-      if (jwtExp != null && jwtExp.isBefore(expires)) {
-        expires = jwtExp;
-      }
-      return new Token(token, expires);
+      return tokenResponse(body, clock.instant());
     }
 
     private String grant(String audience, TokenKey key) {
@@ -609,9 +594,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         }
         return rb.build();
       }, body -> {
-        String token = exchangedToken(body);
-        Instant exp = jwtExpiry(token);
-        return new Token(token, exp != null ? exp : clock.instant().plus(Duration.ofMinutes(5)));
+        return exchangeResponse(body, clock.instant());
       }, status -> {
         if (status != 401) {
           return false;
@@ -621,23 +604,68 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         return true;
       });
     }
+  }
 
-    private static String exchangedToken(String body) {
-      String t = body.strip();
-      if (t.startsWith("{")) {
-        try {
-          t = Json.MAPPER.readTree(t).path("access_token").asText("");
-        } catch (IOException e) {
-          throw new AccessTokenException("Altinn token exchange answered with unreadable JSON");
-        }
-      } else if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
-        t = t.substring(1, t.length() - 1);
-      }
-      if (t.isBlank() || t.chars().anyMatch(Character::isWhitespace)) {
-        throw new AccessTokenException("Altinn token exchange answered 200 without a token");
-      }
-      return t;
+  /** Longest token lifetime believed from {@code expires_in}: one day (Maskinporten's are minutes). */
+  static final long MAX_EXPIRES_IN_SECONDS = 86_400;
+
+  /**
+   * Parses a Maskinporten token response. Expiry is {@code now + expires_in} (120 s when absent), capped by the
+   * token's own {@code exp} claim when it is a JWT. Throws only {@link AccessTokenException}.
+   */
+  static Token tokenResponse(String body, Instant now) {
+    JsonNode n;
+    try {
+      n = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new AccessTokenException("Maskinporten answered 200 with a body that is not JSON");
     }
+    JsonNode t = n == null ? null : n.get("access_token");
+    String token = t != null && t.isTextual() ? t.asText() : null;
+    if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
+      throw new AccessTokenException("Maskinporten answered 200 without a usable access_token");
+    }
+    JsonNode e = n.get("expires_in");
+    long expiresIn = 120;
+    if (e != null && !e.isNull()) {
+      if (!e.canConvertToLong() || e.asLong() <= 0) {
+        throw new AccessTokenException("Maskinporten answered 200 with expires_in that is not a positive integer");
+      }
+      expiresIn = Math.min(e.asLong(), MAX_EXPIRES_IN_SECONDS);
+    }
+    Instant expires = now.plusSeconds(expiresIn);
+    Instant jwtExp = jwtExpiry(token);
+    if (jwtExp != null && jwtExp.isBefore(expires)) {
+      expires = jwtExp;
+    }
+    return new Token(token, expires);
+  }
+
+  /**
+   * Parses the Altinn token exchange's answer: a raw JWT, a JSON string, or JSON with {@code access_token}.
+   * Expiry is the token's {@code exp}, or five minutes when it has none. Throws only {@link AccessTokenException}.
+   */
+  static Token exchangeResponse(String body, Instant now) {
+    String token = exchangedToken(body);
+    Instant exp = jwtExpiry(token);
+    return new Token(token, exp != null ? exp : now.plus(Duration.ofMinutes(5)));
+  }
+
+  private static String exchangedToken(String body) {
+    String t = body.strip();
+    if (t.startsWith("{")) {
+      try {
+        t = Json.MAPPER.readTree(t).path("access_token").asText("");
+      } catch (IOException e) {
+        throw new AccessTokenException("Altinn token exchange answered with unreadable JSON");
+      }
+    } else if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+      t = t.substring(1, t.length() - 1);
+    }
+    if (t.isBlank() || t.chars().anyMatch(Character::isWhitespace)) {
+      throw new AccessTokenException("Altinn token exchange answered 200 without a token");
+    }
+    return t;
   }
 
   static Instant jwtExpiry(String token) {
@@ -665,10 +693,10 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         description = n.hasNonNull("error_description") ? n.get("error_description").asText()
             : n.hasNonNull("detail") ? n.get("detail").asText() : n.hasNonNull("title") ? n.get("title").asText() : null;
       } catch (IOException e) {
-        description = shorten(text);
+        description = text;
       }
     } else if (!text.isEmpty()) {
-      description = shorten(text);
+      description = text;
     }
     String mp = null;
     String trace = null;
@@ -679,11 +707,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
       trace = t.find() ? t.group(1) : null;
     }
     boolean retryable = status >= 500 || status == 429;
-    return new MaskinportenException(endpoint, status, error, description, mp, trace, retryable);
-  }
-
-  private static String shorten(String s) {
-    return s.length() <= 300 ? s : s.substring(0, 300) + "…";
+    return new MaskinportenException(endpoint, status, Text.clean(error, 100), Text.clean(description, 300), mp,
+        Text.clean(trace, 100), retryable);
   }
 
   /** Adapts a {@link GrantSigner} to Nimbus. */

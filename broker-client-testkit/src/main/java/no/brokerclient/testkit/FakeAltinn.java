@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -78,7 +80,8 @@ public final class FakeAltinn implements AutoCloseable {
   private final FakeBroker broker;
   private final FakeEvents events;
   private final ConcurrentLinkedQueue<Injected> failures = new ConcurrentLinkedQueue<>();
-  private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+  private final List<Call> calls = new ArrayList<>(); // guarded by itself, together with open
+  private final Set<HttpExchange> open = new LinkedHashSet<>(); // exchanges not yet logged in calls
   private final List<Map<String, Object>> raised = Collections.synchronizedList(new ArrayList<>());
   private final ThreadLocal<Failure> currentFailure = new ThreadLocal<>();
 
@@ -342,16 +345,31 @@ public final class FakeAltinn implements AutoCloseable {
   }
 
   /**
-   * @return every request answered so far, in order. A request is logged as its exchange completes, which can be
-   *     a moment after the client has read the answer: poll briefly when asserting on the latest call.
+   * @return every request answered so far: completed exchanges in order, then those whose status line has been
+   *     sent but whose exchange is still finishing (so a client that has read an answer always finds its call)
    */
   public List<Call> calls() {
-    return new ArrayList<>(calls);
+    synchronized (calls) {
+      List<Call> all = new ArrayList<>(calls);
+      for (HttpExchange ex : open) {
+        if (ex.getResponseCode() >= 0) {
+          all.add(call(ex));
+        }
+      }
+      return all;
+    }
+  }
+
+  private static Call call(HttpExchange ex) {
+    return new Call(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
+        ex.getResponseCode());
   }
 
   /** Forgets the request log. */
   public void clearCalls() {
-    calls.clear();
+    synchronized (calls) {
+      calls.clear();
+    }
   }
 
   /** @return every Broker event raised so far (CloudEvent JSON as maps), delivered or not */
@@ -371,6 +389,9 @@ public final class FakeAltinn implements AutoCloseable {
   private void apply(HttpExchange ex, Filter.Chain chain) throws IOException {
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getPath();
+    synchronized (calls) {
+      open.add(ex);
+    }
     Injected hit = null;
     for (Injected i : failures) {
       if ((i.method.equals("*") || i.method.equalsIgnoreCase(method)) && path.startsWith(i.pathPrefix)
@@ -415,7 +436,10 @@ public final class FakeAltinn implements AutoCloseable {
       }
     } finally {
       currentFailure.remove();
-      calls.add(new Call(method, path, ex.getRequestURI().getRawQuery(), ex.getResponseCode()));
+      synchronized (calls) {
+        open.remove(ex);
+        calls.add(call(ex));
+      }
       ex.close();
     }
   }

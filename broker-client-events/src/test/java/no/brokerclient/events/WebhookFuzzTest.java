@@ -1,0 +1,70 @@
+package no.brokerclient.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Fuzzes webhook deliveries end to end through {@link WebhookHandler#handle}: the body limit, UTF-8 and strict JSON
+ * checks, the CloudEvent parser and the listener call. Whatever arrives, the handler answers (never throws), hands
+ * the listener at most one well-formed event, and treats a listener that throws the same as one that does not,
+ * except for answering 500 so Altinn redelivers. The normal build replays {@code WebhookFuzzTestInputs/}.
+ */
+class WebhookFuzzTest {
+  private static final String SECRET = "fuzz-secret-0123456789";
+  private static final URI URI_WITH_SECRET = URI.create("/altinn/events?code=" + SECRET);
+  private static final int MAX_BODY = 4096;
+  private static final Set<Integer> ANSWERS = Set.of(200, 400, 413);
+
+  @FuzzTest
+  void delivery(byte[] body) {
+    List<BrokerEvent> received = new ArrayList<>();
+    WebhookHandler accepting = WebhookHandler.builder().secret(SECRET).maxBodyBytes(MAX_BODY)
+        .listener(received::add).build();
+    WebhookHandler.Response ok = accepting.handle("POST", URI_WITH_SECRET, Map.of(), new ByteArrayInputStream(body));
+
+    assertTrue(ANSWERS.contains(ok.status()), "unexpected answer " + ok.status());
+    assertTrue(received.size() <= 1, "one delivery, one listener call");
+    assertFalse(ok.body().chars().anyMatch(Character::isISOControl), ok.body());
+    assertTrue(ok.body().length() <= 200, "short answers: " + ok.body().length());
+    if (body.length > MAX_BODY) {
+      assertEquals(413, ok.status());
+    }
+    if (!received.isEmpty()) {
+      assertEquals(200, ok.status());
+      BrokerEvent e = received.get(0);
+      assertFalse(e.id().isBlank());
+      assertFalse(e.source().isBlank());
+      assertNotNull(e.type());
+      assertNotNull(e.role());
+      assertFalse(EventType.VALIDATE_SUBSCRIPTION.equals(e.type()), "validation pings never reach the listener");
+      String text = new String(body, StandardCharsets.UTF_8);
+      assertTrue(text.contains("\"1.0\""), "only specversion 1.0 is accepted");
+    }
+
+    List<BrokerEvent> thrown = new ArrayList<>();
+    WebhookHandler failing = WebhookHandler.builder().secret(SECRET).maxBodyBytes(MAX_BODY).listener(e -> {
+      thrown.add(e);
+      throw new IllegalStateException("listener down");
+    }).build();
+    WebhookHandler.Response failed = failing.handle("POST", URI_WITH_SECRET, Map.of(),
+        new ByteArrayInputStream(body));
+    assertEquals(received.size(), thrown.size(), "the same bodies reach a failing listener");
+    assertEquals(received.isEmpty() ? ok.status() : 500, failed.status(),
+        "a failing listener turns 200 into 500 (Altinn redelivers), nothing else changes");
+
+    WebhookHandler.Response noSecret = accepting.handle("POST", URI.create("/altinn/events"), Map.of(),
+        new ByteArrayInputStream(body));
+    assertEquals(401, noSecret.status(), "without the secret nothing is read");
+  }
+}
