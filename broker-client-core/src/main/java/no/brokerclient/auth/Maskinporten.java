@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,7 +93,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Errors and retries</h2>
  * I/O errors, 5xx and 429 are retried with jittered exponential backoff; {@code invalid_grant},
- * {@code invalid_scope} and other 4xx fail at once with a {@link MaskinportenException}.
+ * {@code invalid_scope} and other 4xx fail at once with a {@link MaskinportenException}. One exception: when
+ * Maskinporten rejects a grant's time (issued in the future, or expired; it allows ±10 s) and its {@code Date} header
+ * shows the local clock is off by 2 s or more, the SDK logs a warning, shifts this and later grants' {@code iat}/{@code
+ * exp} by the measured offset and repeats the request once ({@link Builder#correctClockSkew}, on by default; the
+ * offset in use is {@link #clockOffset()}).
  *
  * <h2>Altinn tokens</h2>
  * {@link #forBroker()} and {@link #forEvents()} return providers for each target: exchanged Altinn tokens ({@code GET
@@ -250,6 +255,14 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     }
   }
 
+  /**
+   * @return how far grant times are shifted to match Maskinporten's clock (positive: the local clock is behind);
+   *     zero until Maskinporten has rejected a grant's time
+   */
+  public Duration clockOffset() {
+    return Duration.ofMillis(shared.clockOffsetMillis.get());
+  }
+
   /** @return the number of token requests started so far (all views, retries not counted) */
   public long tokenRequests() {
     return shared.maskinporten.fetchCount();
@@ -369,6 +382,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     final TokenCache<TokenKey> maskinporten;
     final TokenCache<TokenKey> altinn;
     final AtomicBoolean closed = new AtomicBoolean();
+    final boolean correctClockSkew;
+    final AtomicLong clockOffsetMillis = new AtomicLong();
     final AtomicBoolean discovering = new AtomicBoolean();
     final Object firstDiscovery = new Object();
     volatile Metadata metadata;
@@ -380,6 +395,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
       this.http = http;
       this.ownsHttp = b.httpClient == null;
       this.clock = b.clock;
+      this.correctClockSkew = b.correctClockSkew;
       this.sleeper = b.sleeper;
       this.retry = b.retryPolicy;
       this.subscriptionKey = b.subscriptionKey;
@@ -497,6 +513,11 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
             continue;
           }
           MaskinportenException e = error(endpoint, r.code(), body);
+          if (!refreshed && correctClockSkew && isClockError(e) && correctClock(r.header("Date"))) {
+            refreshed = true;
+            attempt--;
+            continue;
+          }
           if (e.retryable() && attempt <= retry.maxRetries()) {
             Duration wait = Backoff.retryAfter(retry, r.header("Retry-After"), clock);
             pause(endpoint, wait != null ? wait : Backoff.delay(retry, attempt), "HTTP " + r.code(), attempt);
@@ -512,6 +533,45 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
           throw new AccessTokenException(endpoint + " " + req.url().encodedPath() + " unreachable: " + e, e);
         }
       }
+    }
+
+    /** Whether Maskinporten rejected the grant for its time: issued in the future, expired, or MP-130. */
+    private static boolean isClockError(MaskinportenException e) {
+      if (e.statusCode() != 400 || !"invalid_grant".equals(e.error())) {
+        return false;
+      }
+      String d = e.errorDescription() == null ? "" : e.errorDescription().toLowerCase(java.util.Locale.ROOT);
+      return "MP-130".equals(e.mpCode()) || d.contains("issue time") || d.contains("expired")
+          || d.contains("not yet valid");
+    }
+
+    /**
+     * Measures the offset to Maskinporten's clock from its {@code Date} header and adopts it when it differs from the
+     * one in use by 2 s or more (the header has whole seconds).
+     *
+     * @return whether grant times changed, so that one more attempt can succeed
+     */
+    private boolean correctClock(String dateHeader) {
+      if (dateHeader == null) {
+        return false;
+      }
+      Instant server;
+      try {
+        server = java.time.ZonedDateTime.parse(dateHeader, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+            .toInstant();
+      } catch (java.time.DateTimeException e) {
+        return false;
+      }
+      long measured = Duration.between(clock.instant(), server).toMillis();
+      long current = clockOffsetMillis.get();
+      if (Math.abs(measured - current) < 2_000 || Math.abs(measured) > Duration.ofDays(1).toMillis()) {
+        return false;
+      }
+      clockOffsetMillis.set(measured);
+      LOG.warn("Maskinporten rejected a grant's time: by its Date header the local clock is {} s {}. Correcting"
+          + " grant times by {} s and retrying once; synchronise this host's clock (NTP)", Math.abs(measured) / 1000,
+          measured < 0 ? "ahead" : "behind", measured / 1000);
+      return true;
     }
 
     private void pause(String endpoint, Duration wait, String why, int attempt) {
@@ -530,7 +590,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     }
 
     private String grant(String audience, TokenKey key) {
-      Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      Instant iat = clock.instant().plusMillis(clockOffsetMillis.get()).truncatedTo(ChronoUnit.SECONDS);
       JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
           .audience(audience)
           .issuer(clientId)
@@ -750,6 +810,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     private int cacheSize = 10_000;
     private String altinnPlatformUrl;
     private boolean exchangeTestOrg;
+    private boolean correctClockSkew = true;
     private String subscriptionKey;
     private BrokerTokens brokerTokens = BrokerTokens.ALTINN_EXCHANGED;
     private Duration timeout = Duration.ofSeconds(10);
@@ -826,6 +887,16 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @param correct whether to adopt Maskinporten's clock (from its {@code Date} header) and retry once when it
+     *     rejects a grant's time; default {@code true}. Off, such a rejection is thrown at once.
+     * @return this builder
+     */
+    public Builder correctClockSkew(boolean correct) {
+      this.correctClockSkew = correct;
       return this;
     }
 

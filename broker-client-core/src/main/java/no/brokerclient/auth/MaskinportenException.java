@@ -27,7 +27,7 @@ public final class MaskinportenException extends AccessTokenException {
   public MaskinportenException(String endpoint, int statusCode, String error, String errorDescription, String mpCode,
       String traceId, boolean retryable) {
     super(endpoint + " answered HTTP " + statusCode + (error != null ? " " + error : "")
-        + (errorDescription != null ? ": " + errorDescription : "") + hint(error, mpCode));
+        + (errorDescription != null ? ": " + errorDescription : "") + hint(error, mpCode, errorDescription));
     this.statusCode = statusCode;
     this.error = error;
     this.errorDescription = errorDescription;
@@ -36,11 +36,14 @@ public final class MaskinportenException extends AccessTokenException {
     this.retryable = retryable;
   }
 
-  private static String hint(String error, String mp) {
+  private static String hint(String error, String mp, String description) {
     if (mp == null && error == null) {
       return "";
     }
     String m = mp == null ? "" : mp;
+    if (mp == null && description != null && description.contains("Issue time")) {
+      m = "MP-130"; // the same cause, said without the code
+    }
     switch (m) {
       case "MP-100":
       case "MP-110":

@@ -335,32 +335,53 @@ class ReliabilityMatrixTest {
   void localClockAheadOrBehind() throws Exception {
     MutableClock ahead = new MutableClock();
     ahead.advance(Duration.ofSeconds(15));
-    try (Maskinporten mp = fresh(ahead)) {
+    try (Maskinporten mp = fresh(ahead, false)) {
       MaskinportenException e = assertThrows(MaskinportenException.class, () -> mp.accessToken(AltinnScopes.SENDER));
       remember(e);
       assertEquals("invalid_grant", e.error());
       assertFalse(e.retryable());
+      assertTrue(e.getMessage().contains("Check the local clock"), e.getMessage());
+    }
+    for (Duration skew : List.of(Duration.ofSeconds(15), Duration.ofMinutes(-3))) {
+      MutableClock off = new MutableClock();
+      off.advance(skew);
+      int grants = fake.maskinporten().grants().size();
+      try (Maskinporten mp = fresh(off, true); BrokerClient c = client(mp, Role.SENDER, Duration.ofSeconds(5))) {
+        assertEquals("Initialized", fake.status(c.initialize(meta("k.bin").build())));
+        long corrected = mp.clockOffset().plus(skew).abs().toMillis();
+        assertTrue(corrected <= 1_500, "offset " + mp.clockOffset() + " undoes a skew of " + skew);
+        assertEquals(1, mp.tokenRequests(), "one token request (the corrected grant is a repeat inside it)");
+      }
+      assertEquals(2, fake.maskinporten().grants().size() - grants, "the rejected grant and the corrected one");
     }
     MutableClock behind = new MutableClock();
     behind.advance(Duration.ofSeconds(-15));
-    try (Maskinporten mp = fresh(behind); BrokerClient c = client(mp, Role.SENDER, Duration.ofSeconds(5))) {
+    try (Maskinporten mp = fresh(behind, true); BrokerClient c = client(mp, Role.SENDER, Duration.ofSeconds(5))) {
       assertEquals("Initialized", fake.status(c.initialize(meta("l.bin").build())));
+      assertEquals(Duration.ZERO, mp.clockOffset(), "within Maskinporten's tolerance: nothing corrected");
     }
-    row("Local clock 15 s ahead", "token request", "`MaskinportenException` invalid_grant (\"Issue time is in the"
-        + " future\"), not retried");
+    row("Local clock 15 s ahead", "token request", "rejected (\"Issue time is in the future\"); offset taken from"
+        + " Maskinporten's `Date` header, grant re-signed once, succeeded. With `correctClockSkew(false)`:"
+        + " `MaskinportenException` invalid_grant with a clock hint, not retried");
+    row("Local clock 3 min behind", "token request", "rejected (MP-130, grant expired); corrected from `Date`,"
+        + " succeeded");
     row("Local clock 15 s behind", "token request", "accepted (Maskinporten allows `exp` up to 10 s past); succeeded");
   }
 
   /** A Maskinporten client with an empty cache (so the token endpoint is really called). */
   Maskinporten fresh(java.time.Clock clock) {
-    return fresh(clock, AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE);
+    return fresh(clock, true);
   }
 
-  Maskinporten fresh(java.time.Clock clock, String... scopes) {
+  Maskinporten fresh(java.time.Clock clock, boolean correctClockSkew) {
+    return fresh(clock, correctClockSkew, AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE);
+  }
+
+  Maskinporten fresh(java.time.Clock clock, boolean correctClockSkew, String... scopes) {
     String clientId = "fresh-" + UUID.randomUUID();
     String key = fake.client(clientId, env.senderOrg().digits(), scopes);
     Maskinporten.Builder b = Maskinporten.builder().issuer(fake.maskinportenIssuer()).clientId(clientId)
-        .signer(GrantSigners.jwk(key)).altinnPlatformUrl(fake.platformUrl())
+        .signer(GrantSigners.jwk(key)).altinnPlatformUrl(fake.platformUrl()).correctClockSkew(correctClockSkew)
         .retryPolicy(RetryPolicy.builder().maxRetries(3).initialBackoff(Duration.ofMillis(20))
             .maxBackoff(Duration.ofMillis(50)).build());
     if (clock != null) {
@@ -463,7 +484,7 @@ class ReliabilityMatrixTest {
     int threads = 32;
     int rounds = 4;
     fake.resource(LOOPBACK, "974760673", env.senderOrg().digits());
-    Maskinporten tokens = fresh(null, AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE,
+    Maskinporten tokens = fresh(null, true, AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE,
         AltinnScopes.BROKER_READ);
     int grantsBefore = fake.maskinporten().grants().size();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());

@@ -201,7 +201,11 @@ public final class FakeMaskinporten implements AutoCloseable {
     return clock;
   }
 
-  /** @param clock the server's clock */
+  /**
+   * @param clock the server's clock for checking grants and issuing tokens; default the system clock. The HTTP
+   *     {@code Date} header, which the SDK's clock-skew correction reads, always carries real time (the JDK server
+   *     sets it), so skew a test by giving the <em>client</em> a different clock
+   */
   public void clock(Clock clock) {
     this.clock = clock;
   }
