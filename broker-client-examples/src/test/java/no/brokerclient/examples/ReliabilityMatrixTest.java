@@ -424,20 +424,26 @@ class ReliabilityMatrixTest {
     row("Webhook listener throws", "webhook delivery", "answered 500; Altinn redelivered; handled once");
   }
 
+  /** Initializes against a Broker that cannot be reached (two quick retries) and returns the typed failure. */
+  BrokerIOException unreachable(String baseUrl, OkHttpClient client) {
+    try (BrokerClient c = BrokerClient.builder().baseUrl(baseUrl).httpClient(client)
+        .accessTokenProvider(AccessTokenProvider.fixed("eyJfake.token.value")).roles(Role.SENDER)
+        .retryPolicy(RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(10))
+            .maxBackoff(Duration.ofMillis(20)).build()).build()) {
+      BrokerIOException e = assertThrows(BrokerIOException.class, () -> c.initialize(meta("u.bin").build()));
+      remember(e);
+      assertFalse(e.requestMayHaveBeenSent(), "nothing can have been sent");
+      return e;
+    }
+  }
+
   @Test
   void connectionRefused() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    try (BrokerClient c = BrokerClient.builder().baseUrl("http://127.0.0.1:" + port).httpClient(http)
-        .accessTokenProvider(AccessTokenProvider.fixed("eyJfake.token.value")).roles(Role.SENDER)
-        .retryPolicy(RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(10))
-            .maxBackoff(Duration.ofMillis(20)).build()).build()) {
-      BrokerIOException e = assertThrows(BrokerIOException.class, () -> c.initialize(meta("m.bin").build()));
-      remember(e);
-      assertFalse(e.requestMayHaveBeenSent());
-    }
+    unreachable("http://127.0.0.1:" + port, http);
     row("Connection refused", "initialize", "retried (certainly not sent), then `BrokerIOException` with"
         + " requestMayHaveBeenSent = false");
   }
@@ -449,16 +455,9 @@ class ReliabilityMatrixTest {
       lookups.incrementAndGet();
       throw new java.net.UnknownHostException(host + ": Name or service not known");
     }).build();
-    try (BrokerClient c = BrokerClient.builder().baseUrl("https://platform.tt02.altinn.no").httpClient(noDns)
-        .accessTokenProvider(AccessTokenProvider.fixed("eyJfake.token.value")).roles(Role.SENDER)
-        .retryPolicy(RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(10))
-            .maxBackoff(Duration.ofMillis(20)).build()).build()) {
-      BrokerIOException e = assertThrows(BrokerIOException.class, () -> c.initialize(meta("n.bin").build()));
-      remember(e);
-      assertFalse(e.requestMayHaveBeenSent());
-      assertTrue(e.getMessage().contains("platform.tt02.altinn.no"), e.getMessage());
-      assertEquals(3, lookups.get(), "retried twice: a failed lookup certainly sent nothing");
-    }
+    BrokerIOException unknown = unreachable("https://platform.tt02.altinn.no", noDns);
+    assertTrue(unknown.getMessage().contains("platform.tt02.altinn.no"), unknown.getMessage());
+    assertEquals(3, lookups.get(), "retried twice: a failed lookup certainly sent nothing");
     lookups.set(0);
     try (Maskinporten mp = Maskinporten.builder().issuer("https://test.maskinporten.no/").clientId("c")
         .signer(GrantSigners.jwk(fake.client("dns-client", env.senderOrg().digits(), AltinnScopes.BROKER_WRITE)))
