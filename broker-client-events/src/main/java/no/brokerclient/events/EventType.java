@@ -49,6 +49,9 @@ public final class EventType {
           java.util.stream.Stream.of(VALIDATE_SUBSCRIPTION))
       .collect(Collectors.toUnmodifiableMap(EventType::value, Function.identity()));
 
+  /** Longest accepted type; Altinn's are under 60 characters. */
+  public static final int MAX_LENGTH = 256;
+
   private final String value;
 
   private EventType(String value) {
@@ -58,13 +61,16 @@ public final class EventType {
   /**
    * @param type any spelling, e.g. {@code no.altinn.broker.Published}
    * @return the type, lower-cased
-   * @throws IllegalArgumentException if blank or containing white space
+   * @throws IllegalArgumentException if blank, longer than {@value #MAX_LENGTH} characters, or containing white
+   *     space or control characters
    */
   public static EventType of(String type) {
     Objects.requireNonNull(type, "type");
     String v = type.strip().toLowerCase(Locale.ROOT);
-    if (v.isEmpty() || v.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException("invalid event type '" + type + "'");
+    if (v.isEmpty() || v.length() > MAX_LENGTH
+        || v.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new IllegalArgumentException("invalid event type (empty, over " + MAX_LENGTH
+          + " characters, or with whitespace or control characters)");
     }
     EventType known = KNOWN.get(v);
     return known != null ? known : new EventType(v);

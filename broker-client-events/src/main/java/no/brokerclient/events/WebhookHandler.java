@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       {@link EventSubscriptions.Builder#webhookSecret}, is what tells them apart.</li>
  *   <li>Bodies over {@link Builder#maxBodyBytes} (default 64 KiB) get 413; invalid UTF-8, malformed JSON, duplicate
  *       keys, nesting deeper than 32, or a missing/wrong {@code specversion}, {@code id}, {@code source} or
- *       {@code type} get 400. Altinn sends CloudEvents 1.0 structured JSON as {@code application/json}; the
+ *       {@code type} (blank, too long, or with control characters, so every field is safe to log) get 400. Altinn sends CloudEvents 1.0 structured JSON as {@code application/json}; the
  *       content type is not checked.</li>
  *   <li>{@code platform.events.validatesubscription} is answered 200 without calling the listener.</li>
  *   <li>Redeliveries (same {@link BrokerEvent#dedupeKey()}) are answered 200 without calling the listener again;
@@ -278,6 +278,9 @@ public final class WebhookHandler {
     String v = text(n, field);
     if (v == null || v.isBlank()) {
       throw new BadEvent(field + " is required");
+    }
+    if (v.length() > 1024 || v.chars().anyMatch(Character::isISOControl)) {
+      throw new BadEvent(field + " is over 1024 characters or has control characters");
     }
     return v;
   }
