@@ -243,6 +243,24 @@ class ReliabilityMatrixTest {
   }
 
   @Test
+  void stallMidDownloadIsResumed() throws Exception {
+    FileTransferOverview sent = published(300_000);
+    String download = "/broker/api/v1/filetransfer/" + sent.fileTransferId() + "/download";
+    fake.failNext("GET", download, FakeAltinn.Failure.stallDownloadAfter(120_000, Duration.ofMillis(1500)));
+    try (BrokerClient impatient = client(env.recipient(), Role.RECIPIENT, Duration.ofMillis(400))) {
+      Path out = dir.resolve("stalled.bin");
+      var r = impatient.download(sent.fileTransferId(), out);
+      assertTrue(r.checksumVerified());
+      assertEquals(sha256(Files.readAllBytes(dir.resolve("in-300000.bin"))), sha256(Files.readAllBytes(out)),
+          "the resumed file is the file that was sent");
+    }
+    assertEquals(2, fake.calls().stream().filter(c -> c.method().equals("GET") && c.path().equals(download)).count(),
+        "one stalled request, one resumed request");
+    row("Stall mid-download past the read timeout", "download to Path", "read timeout, resumed with `Range` from"
+        + " the bytes kept, MD5 verified, file identical");
+  }
+
+  @Test
   void repeatedlyTruncatedDownloadLeavesNoFile() throws Exception {
     FileTransferOverview sent = published(300_000);
     for (int i = 0; i < 3; i++) {

@@ -112,15 +112,24 @@ public final class FakeAltinn implements AutoCloseable {
     final long truncateAfter;
     final long bytesPerSecond;
     final Duration stall;
+    final long pauseAfter;
+    final Duration pause;
 
     private Failure(int status, String retryAfter, boolean drop, long truncateAfter, long bytesPerSecond,
         Duration stall) {
+      this(status, retryAfter, drop, truncateAfter, bytesPerSecond, stall, -1, null);
+    }
+
+    private Failure(int status, String retryAfter, boolean drop, long truncateAfter, long bytesPerSecond,
+        Duration stall, long pauseAfter, Duration pause) {
       this.status = status;
       this.retryAfter = retryAfter;
       this.drop = drop;
       this.truncateAfter = truncateAfter;
       this.bytesPerSecond = bytesPerSecond;
       this.stall = stall;
+      this.pauseAfter = pauseAfter;
+      this.pause = pause;
     }
 
     /**
@@ -158,6 +167,16 @@ public final class FakeAltinn implements AutoCloseable {
      */
     public static Failure slowDownload(long bytesPerSecond) {
       return new Failure(0, null, false, -1, bytesPerSecond, null);
+    }
+
+    /**
+     * @param bytes bytes of a download body to send before going silent
+     * @param pause how long to send nothing (past the client's read timeout: a stall mid-body); then the rest is
+     *     sent, if the client is still there
+     * @return a download that stalls part-way
+     */
+    public static Failure stallDownloadAfter(long bytes, Duration pause) {
+      return new Failure(0, null, false, -1, 0, null, bytes, Objects.requireNonNull(pause, "pause"));
     }
 
     /**
@@ -449,14 +468,21 @@ public final class FakeAltinn implements AutoCloseable {
     Failure f = currentFailure.get();
     long limit = f != null && f.truncateAfter >= 0 ? Math.min(length, f.truncateAfter) : length;
     long rate = f != null ? f.bytesPerSecond : 0;
+    long pauseAt = f != null && f.pause != null ? Math.min(f.pauseAfter, limit) : -1;
     ByteBuffer buf = ByteBuffer.allocate(rate > 0 ? (int) Math.max(1, Math.min(64 * 1024, rate / 10)) : 256 * 1024);
     OutputStream out = ex.getResponseBody();
     try (FileChannel ch = FileChannel.open(blob, StandardOpenOption.READ)) {
       long pos = start;
       long left = limit;
       while (left > 0) {
+        long sent = limit - left;
+        if (sent == pauseAt) {
+          out.flush();
+          sleep(f.pause);
+          pauseAt = -1;
+        }
         buf.clear();
-        buf.limit((int) Math.min(buf.capacity(), left));
+        buf.limit((int) Math.min(buf.capacity(), pauseAt > sent ? Math.min(left, pauseAt - sent) : left));
         int n = ch.read(buf, pos);
         if (n < 0) {
           break;
