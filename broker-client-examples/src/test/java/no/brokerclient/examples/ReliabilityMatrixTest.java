@@ -627,7 +627,8 @@ class ReliabilityMatrixTest {
       assertFalse(line.contains(SUBSCRIPTION_KEY), "subscription key leaked: " + line);
       assertFalse(line.contains(WEBHOOK_SECRET), "webhook secret leaked: " + line);
       assertFalse(line.contains("eyJ"), "a token or grant leaked: " + line);
-      assertFalse(line.contains("\"d\":"), "key material leaked: " + line);
+      assertFalse(line.contains("\"d\":") || line.contains("PRIVATE KEY"), "key material leaked: " + line);
+      assertFalse(line.contains("assertion="), "a grant form leaked: " + line);
     }
   }
 }
