@@ -125,50 +125,45 @@ class ClockSkewTest {
     }
   }
 
-  @Test
-  void noCorrectionWithoutEvidence() throws Exception {
-    clock.advance(Duration.ofSeconds(15));
-    server.enqueue(rejected(ISSUE_TIME, null)); // no Date header
-    try (Maskinporten mp = builder().build()) {
-      MaskinportenException e = assertThrows(MaskinportenException.class, () -> mp.accessToken(AltinnScopes.SENDER));
-      assertEquals("invalid_grant", e.error());
-      assertTrue(e.getMessage().contains("Check the local clock"), e.getMessage());
+  /** Asks for a token that Maskinporten rejects; asserts one attempt, no correction, and returns the failure. */
+  MaskinportenException rejectedWithoutCorrection(Maskinporten.Builder b) {
+    MaskinportenException e;
+    try (Maskinporten mp = b.build()) {
+      e = assertThrows(MaskinportenException.class, () -> mp.accessToken(AltinnScopes.SENDER));
       assertEquals(Duration.ZERO, mp.clockOffset());
     }
     assertEquals(2, server.getRequestCount(), "metadata and one token request");
+    return e;
   }
 
   @Test
-  void noCorrectionWhenTheClocksAgree() throws Exception {
+  void noCorrectionWithoutEvidence() {
+    clock.advance(Duration.ofSeconds(15));
+    server.enqueue(rejected(ISSUE_TIME, null)); // no Date header
+    MaskinportenException e = rejectedWithoutCorrection(builder());
+    assertEquals("invalid_grant", e.error());
+    assertTrue(e.getMessage().contains("Check the local clock"), e.getMessage());
+  }
+
+  @Test
+  void noCorrectionWhenTheClocksAgree() {
     server.enqueue(rejected(ISSUE_TIME, Instant.now()));
-    try (Maskinporten mp = builder().build()) {
-      assertThrows(MaskinportenException.class, () -> mp.accessToken(AltinnScopes.SENDER));
-      assertEquals(Duration.ZERO, mp.clockOffset());
-    }
-    assertEquals(2, server.getRequestCount());
+    rejectedWithoutCorrection(builder());
   }
 
   @Test
-  void otherGrantErrorsAreNotTreatedAsClockErrors() throws Exception {
+  void otherGrantErrorsAreNotTreatedAsClockErrors() {
     clock.advance(Duration.ofSeconds(15));
     server.enqueue(rejected("{\"error\":\"invalid_grant\",\"error_description\":\"MP-124 Invalid signature\"}",
         Instant.now()));
-    try (Maskinporten mp = builder().build()) {
-      MaskinportenException e = assertThrows(MaskinportenException.class, () -> mp.accessToken(AltinnScopes.SENDER));
-      assertEquals("MP-124", e.mpCode());
-    }
-    assertEquals(2, server.getRequestCount());
+    assertEquals("MP-124", rejectedWithoutCorrection(builder()).mpCode());
   }
 
   @Test
-  void switchedOffItFailsAtOnce() throws Exception {
+  void switchedOffItFailsAtOnce() {
     clock.advance(Duration.ofSeconds(15));
     server.enqueue(rejected(ISSUE_TIME, Instant.now()));
-    try (Maskinporten mp = builder().correctClockSkew(false).build()) {
-      assertThrows(MaskinportenException.class, () -> mp.accessToken(AltinnScopes.SENDER));
-      assertEquals(Duration.ZERO, mp.clockOffset());
-    }
-    assertEquals(2, server.getRequestCount());
+    rejectedWithoutCorrection(builder().correctClockSkew(false));
   }
 
   @Test
