@@ -170,6 +170,18 @@ class ErrorHandlingTest extends MockServerTest {
   }
 
   @Test
+  void retryAfterHttpDateIsMeasuredOnTheServersClock() {
+    // The server's clock is an hour behind ours: Retry-After is 20 s after the response's own Date header.
+    ZonedDateTime serverNow = ZonedDateTime.now(ZoneOffset.UTC).minusHours(1);
+    server.enqueue(new MockResponse.Builder().code(503)
+        .addHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(serverNow))
+        .addHeader("Retry-After", DateTimeFormatter.RFC_1123_DATE_TIME.format(serverNow.plusSeconds(20))).build());
+    server.enqueue(json(200, overviewJson(ID, "Published", null, 0)));
+    client.getOverview(ID);
+    assertEquals(List.of(Duration.ofSeconds(20)), sleeps, "not zero, as the local clock would say");
+  }
+
+  @Test
   void exponentialBackoffWithJitterThenGivesUp() {
     for (int i = 0; i < 3; i++) {
       server.enqueue(empty(502));

@@ -519,7 +519,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
             continue;
           }
           if (e.retryable() && attempt <= retry.maxRetries()) {
-            Duration wait = Backoff.retryAfter(retry, r.header("Retry-After"), clock);
+            Duration wait = Backoff.retryAfter(retry, r.header("Retry-After"), r.header("Date"), clock);
             pause(endpoint, wait != null ? wait : Backoff.delay(retry, attempt), "HTTP " + r.code(), attempt);
             continue;
           }

@@ -2,6 +2,7 @@ package no.brokerclient.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -27,12 +28,17 @@ public final class Backoff {
   }
 
   /**
+   * Reads {@code Retry-After}. An HTTP date is measured against the response's own {@code Date} header when it has
+   * one (both are the server's clock, so a skewed local clock does not stretch or cut the wait), else against
+   * {@code clock}.
+   *
    * @param retry the policy (for the cap)
    * @param header a {@code Retry-After} value (delta seconds or HTTP date), or {@code null}
-   * @param clock for HTTP dates
+   * @param dateHeader the response's {@code Date} header, or {@code null}
+   * @param clock for HTTP dates when the response has no usable {@code Date}
    * @return the wait capped at {@link RetryPolicy#maxRetryAfter()}, or {@code null} when absent or unparseable
    */
-  public static Duration retryAfter(RetryPolicy retry, String header, Clock clock) {
+  public static Duration retryAfter(RetryPolicy retry, String header, String dateHeader, Clock clock) {
     if (header == null || header.isBlank()) {
       return null;
     }
@@ -41,16 +47,24 @@ public final class Backoff {
     try {
       d = Duration.ofSeconds(Long.parseLong(v));
     } catch (NumberFormatException e) {
-      try {
-        d = Duration.between(clock.instant(),
-            ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-      } catch (DateTimeParseException e2) {
+      Instant until = httpDate(v);
+      if (until == null) {
         return null;
       }
+      Instant serverNow = dateHeader == null ? null : httpDate(dateHeader.strip());
+      d = Duration.between(serverNow != null ? serverNow : clock.instant(), until);
     }
     if (d.isNegative()) {
       d = Duration.ZERO;
     }
     return d.compareTo(retry.maxRetryAfter()) > 0 ? retry.maxRetryAfter() : d;
+  }
+
+  private static Instant httpDate(String v) {
+    try {
+      return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 }

@@ -137,7 +137,7 @@ public final class Transport {
       }
       boolean transientStatus = code == 429 || code == 503 || (call.idempotent && (code == 502 || code == 504));
       if (transientStatus && call.repeatable && attempt <= retry.maxRetries()) {
-        Duration wait = retryAfter(response.header("Retry-After"));
+        Duration wait = retryAfter(response.header("Retry-After"), response.header("Date"));
         pause(call, wait != null ? wait : backoff(attempt), "HTTP " + code, attempt);
         continue;
       }
@@ -198,10 +198,11 @@ public final class Transport {
 
   /**
    * @param header a {@code Retry-After} value, or {@code null}
+   * @param date the response's {@code Date} header, or {@code null}
    * @return the capped wait, or {@code null}
    */
-  public Duration retryAfter(String header) {
-    return Backoff.retryAfter(retry, header, clock);
+  public Duration retryAfter(String header, String date) {
+    return Backoff.retryAfter(retry, header, date, clock);
   }
 
   private static boolean maySent(IOException e) {
