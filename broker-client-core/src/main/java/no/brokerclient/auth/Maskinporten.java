@@ -552,14 +552,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
      * @return whether grant times changed, so that one more attempt can succeed
      */
     private boolean correctClock(String dateHeader) {
-      if (dateHeader == null) {
-        return false;
-      }
-      Instant server;
-      try {
-        server = java.time.ZonedDateTime.parse(dateHeader, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-            .toInstant();
-      } catch (java.time.DateTimeException e) {
+      Instant server = dateHeader == null ? null : Backoff.httpDate(dateHeader.strip());
+      if (server == null) {
         return false;
       }
       long measured = Duration.between(clock.instant(), server).toMillis();
@@ -653,9 +647,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
           rb.header(Transport.SUBSCRIPTION_KEY_HEADER, subscriptionKey);
         }
         return rb.build();
-      }, body -> {
-        return exchangeResponse(body, clock.instant());
-      }, status -> {
+      }, body -> exchangeResponse(body, clock.instant()), status -> {
         if (status != 401) {
           return false;
         }

@@ -60,7 +60,11 @@ public final class Backoff {
     return d.compareTo(retry.maxRetryAfter()) > 0 ? retry.maxRetryAfter() : d;
   }
 
-  private static Instant httpDate(String v) {
+  /**
+   * @param v an HTTP date (RFC 1123), e.g. a {@code Date} or {@code Retry-After} header
+   * @return the instant, or {@code null} when it is not one
+   */
+  public static Instant httpDate(String v) {
     try {
       return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {

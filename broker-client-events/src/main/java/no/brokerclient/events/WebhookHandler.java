@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  *       {@link EventSubscriptions.Builder#webhookSecret}, is what tells them apart.</li>
  *   <li>Bodies over {@link Builder#maxBodyBytes} (default 64 KiB) get 413; invalid UTF-8, malformed JSON, duplicate
  *       keys, nesting deeper than 32, or a missing/wrong {@code specversion}, {@code id}, {@code source} or
- *       {@code type} (blank, too long, or with control characters, so every field is safe to log) get 400. Altinn sends CloudEvents 1.0 structured JSON as {@code application/json}; the
- *       content type is not checked.</li>
+ *       {@code type} (blank, too long, or with control characters, so every field is safe to log) get 400.
+ *       Altinn sends CloudEvents 1.0 structured JSON as {@code application/json}; the content type is not
+ *       checked.</li>
  *   <li>{@code platform.events.validatesubscription} is answered 200 without calling the listener.</li>
  *   <li>Redeliveries (same {@link BrokerEvent#dedupeKey()}) are answered 200 without calling the listener again;
  *       a duplicate arriving while the first is still being handled gets 503, so Altinn retries it later.</li>
