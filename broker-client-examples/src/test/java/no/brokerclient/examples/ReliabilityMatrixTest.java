@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,11 +18,18 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -32,6 +41,7 @@ import no.brokerclient.ProgressListener;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.Role;
 import no.brokerclient.SendOptions;
+import no.brokerclient.auth.AccessTokenException;
 import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigners;
@@ -43,6 +53,8 @@ import no.brokerclient.events.JdkHttpServerAdapter;
 import no.brokerclient.events.WebhookHandler;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.FileTransferOverview;
+import no.brokerclient.model.FileTransferSearch;
+import no.brokerclient.model.FileTransferStatus;
 import no.brokerclient.testing.CapturedLogs;
 import no.brokerclient.testing.MutableClock;
 import no.brokerclient.testkit.FakeAltinn;
@@ -69,7 +81,7 @@ class ReliabilityMatrixTest {
   static final String WEBHOOK_SECRET = "webhook-secret-4f0e8a1c9d7b6e5a";
   static final Map<String, String> ROWS = Collections.synchronizedMap(new TreeMap<>());
   static final List<String> TEXTS = Collections.synchronizedList(new ArrayList<>());
-  static final java.util.Set<String> RAN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  static final Set<String> RAN = ConcurrentHashMap.newKeySet();
 
   @TempDir Path dir;
   FakeAltinn fake;
@@ -133,7 +145,7 @@ class ReliabilityMatrixTest {
 
   Path file(int size) throws Exception {
     byte[] b = new byte[size];
-    new java.util.Random(size).nextBytes(b);
+    new Random(size).nextBytes(b);
     return Files.write(dir.resolve("in-" + size + ".bin"), b);
   }
 
@@ -481,8 +493,8 @@ class ReliabilityMatrixTest {
         .signer(GrantSigners.jwk(fake.client("dns-client", env.senderOrg().digits(), AltinnScopes.BROKER_WRITE)))
         .httpClient(noDns).retryPolicy(RetryPolicy.builder().maxRetries(1).initialBackoff(Duration.ofMillis(10))
             .maxBackoff(Duration.ofMillis(20)).build()).build()) {
-      no.brokerclient.auth.AccessTokenException e = assertThrows(no.brokerclient.auth.AccessTokenException.class,
-          () -> mp.accessToken(java.util.Set.of(AltinnScopes.BROKER_WRITE)));
+      AccessTokenException e = assertThrows(AccessTokenException.class,
+          () -> mp.accessToken(Set.of(AltinnScopes.BROKER_WRITE)));
       remember(e);
       assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
       assertEquals(3, lookups.get(), "metadata once (then built-in values), token request twice (one retry)");
@@ -507,17 +519,17 @@ class ReliabilityMatrixTest {
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger sends = new AtomicInteger();
     AtomicInteger verified = new AtomicInteger();
-    Map<UUID, String> sentDigests = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    Map<UUID, String> sentDigests = new ConcurrentHashMap<>();
+    CyclicBarrier start = new CyclicBarrier(threads);
     try (BrokerClient shared = env.broker(tokens, Role.SENDER, Role.RECIPIENT).httpClient(http)
         .subscriptionKey(SUBSCRIPTION_KEY).build()) {
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int seed = t;
         Thread worker = new Thread(() -> {
-          java.util.Random random = new java.util.Random(seed);
+          Random random = new Random(seed);
           try {
-            start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            start.await(10, TimeUnit.SECONDS);
             for (int r = 0; r < rounds; r++) {
               int size = random.nextInt(8) == 0 ? 1_000_000 + random.nextInt(1_000_000) : random.nextInt(64 * 1024);
               byte[] data = new byte[size];
@@ -535,7 +547,7 @@ class ReliabilityMatrixTest {
               } else {
                 id = shared.initialize(m);
                 shared.upload(id, new ByteArrayInputStream(data), size, ProgressListener.NONE);
-                shared.awaitStatus(id, no.brokerclient.model.FileTransferStatus.PUBLISHED, Duration.ofSeconds(60));
+                shared.awaitStatus(id, FileTransferStatus.PUBLISHED, Duration.ofSeconds(60));
               }
               sends.incrementAndGet();
               sentDigests.put(id, digest);
@@ -545,19 +557,14 @@ class ReliabilityMatrixTest {
                 shared.download(id, out);
                 assertEquals(digest, sha256(Files.readAllBytes(out)), "file " + id + " arrived intact");
               } else {
-                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
                 try (var in = shared.openDownload(id)) {
-                  byte[] buf = new byte[8192];
-                  for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
-                  }
+                  assertEquals(digest, sha256(in), "stream " + id + " intact");
                   assertTrue(in.checksumVerified());
                 }
-                assertEquals(digest, java.util.HexFormat.of().formatHex(md.digest()), "stream " + id + " intact");
               }
               verified.incrementAndGet();
               shared.confirmDownload(id);
-              assertTrue(shared.search(no.brokerclient.model.FileTransferSearch.builder(
+              assertTrue(shared.search(FileTransferSearch.builder(
                   LOOPBACK).build()).contains(id), "search finds " + id);
             }
           } catch (Throwable e) {
@@ -585,8 +592,8 @@ class ReliabilityMatrixTest {
       assertEquals("AllConfirmedDownloaded", fake.status(id));
     }
     Map<Object, Long> grantsPerScopeSet = fake.maskinporten().grants().stream().skip(grantsBefore)
-        .collect(java.util.stream.Collectors.groupingBy(g -> g.getClaim("scope"),
-            java.util.stream.Collectors.counting()));
+        .collect(Collectors.groupingBy(g -> g.getClaim("scope"),
+            Collectors.counting()));
     assertEquals(Map.of("altinn:authorization:pdp altinn:broker.write", 1L,
         "altinn:authorization:pdp altinn:broker.read", 1L), grantsPerScopeSet,
         "32 threads: one Maskinporten token request per scope set (sending, receiving)");
@@ -595,7 +602,17 @@ class ReliabilityMatrixTest {
   }
 
   static String sha256(byte[] data) throws Exception {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    return sha256(new ByteArrayInputStream(data));
+  }
+
+  /** Reads the stream to its end. */
+  static String sha256(InputStream in) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    byte[] buf = new byte[8192];
+    for (int n; (n = in.read(buf)) > 0; ) {
+      md.update(buf, 0, n);
+    }
+    return HexFormat.of().formatHex(md.digest());
   }
 
   // ------------------------------------------------------------------------------------------------ the document
