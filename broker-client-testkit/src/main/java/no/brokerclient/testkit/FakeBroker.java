@@ -818,8 +818,7 @@ final class FakeBroker {
     long length = end - start + 1;
     ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
     ex.getResponseHeaders().set("Accept-Ranges", "bytes");
-    ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + t.fileName.replace("\"", "")
-        + "\"; filename*=UTF-8''" + java.net.URLEncoder.encode(t.fileName, StandardCharsets.UTF_8).replace("+", "%20"));
+    ex.getResponseHeaders().set("Content-Disposition", contentDisposition(t.fileName));
     if (ranged) {
       ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + size);
     }
@@ -1096,5 +1095,21 @@ final class FakeBroker {
     for (Transfer t : transfers.values()) {
       deleteQuietly(t.blob);
     }
+  }
+
+  /**
+   * The download's {@code Content-Disposition}, safe for any name initialize accepted (Broker checks only the
+   * length, so CR/LF are legal): a plain {@code filename} with anything that is not printable ASCII (control
+   * characters, quotes, backslashes, non-ASCII) replaced by {@code _}, and the exact name percent-encoded in
+   * {@code filename*}.
+   */
+  static String contentDisposition(String fileName) {
+    StringBuilder plain = new StringBuilder(fileName.length());
+    for (int i = 0; i < fileName.length(); i++) {
+      char ch = fileName.charAt(i);
+      plain.append(ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' ? '_' : ch);
+    }
+    return "attachment; filename=\"" + plain + "\"; filename*=UTF-8''"
+        + java.net.URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -76,7 +76,11 @@ class FakeAltinnTest {
   }
 
   static String initialize(FakeAltinn altinn, String checksum) throws Exception {
-    String body = "{\"fileName\":\"raw.txt\",\"resourceId\":\"raw-resource\",\"sendersFileTransferReference\":\"r1\","
+    return initialize(altinn, checksum, "raw.txt");
+  }
+
+  static String initialize(FakeAltinn altinn, String checksum, String fileName) throws Exception {
+    String body = "{\"fileName\":" + JSON.writeValueAsString(fileName) + ",\"resourceId\":\"raw-resource\",\"sendersFileTransferReference\":\"r1\","
         + "\"sender\":\"0192:991825827\",\"recipients\":[\"0192:986252932\"]"
         + (checksum == null ? "" : ",\"checksum\":\"" + checksum + "\"") + ",\"disableVirusScan\":true}";
     HttpResponse<String> r = call("POST", altinn.platformUrl() + "/broker/api/v1/filetransfer", senderToken,
@@ -124,6 +128,21 @@ class FakeAltinnTest {
     JsonNode o = JSON.readTree(overview.body());
     assertEquals(md5, o.get("checksum").asText());
     assertEquals("DownloadStarted", o.get("recipients").get(0).get("currentRecipientFileTransferStatusCode").asText());
+  }
+
+  @Test
+  void fileNameWithLineBreaksDownloadsWithASafeHeader(FakeAltinn altinn) throws Exception {
+    byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+    String id = initialize(altinn, null, "evil\r\nSet-Cookie: a=b\"\u00e6.txt");
+    assertEquals(200, call("POST", altinn.platformUrl() + "/broker/api/v1/filetransfer/" + id + "/upload",
+        senderToken, "application/octet-stream", data).statusCode());
+    HttpResponse<String> down = call("GET", altinn.platformUrl() + "/broker/api/v1/filetransfer/" + id + "/download",
+        recipientToken, null, null);
+    assertEquals(200, down.statusCode(), down.body());
+    assertTrue(down.headers().firstValue("Set-Cookie").isEmpty());
+    assertEquals("attachment; filename=\"evil__Set-Cookie: a=b__.txt\"; "
+        + "filename*=UTF-8''evil%0D%0ASet-Cookie%3A%20a%3Db%22%C3%A6.txt",
+        down.headers().firstValue("Content-Disposition").orElseThrow());
   }
 
   @Test
