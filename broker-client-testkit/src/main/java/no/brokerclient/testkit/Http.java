@@ -27,7 +27,7 @@ final class Http {
     final int status;
     final String contentType;
     final String body;
-    final Map<String, String> headers;
+    final transient Map<String, String> headers;
 
     Reject(int status, String contentType, String body, Map<String, String> headers) {
       super(null, null, false, false);
