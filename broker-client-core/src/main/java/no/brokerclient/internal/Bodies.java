@@ -32,6 +32,19 @@ public final class Bodies {
   }
 
   /**
+   * @param e a failure while reading a bounded body, possibly wrapped by the JSON parser
+   * @return the {@link TooLargeException} in its cause chain, or {@code null}
+   */
+  public static TooLargeException tooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TooLargeException tl) {
+        return tl;
+      }
+    }
+    return null;
+  }
+
+  /**
    * A stream over the (decoded) body that throws {@link TooLargeException} as soon as it would deliver more than
    * {@code limit} bytes. Fails at once when a declared {@code Content-Length} is already larger.
    *

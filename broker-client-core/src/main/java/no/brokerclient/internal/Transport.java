@@ -272,13 +272,16 @@ public final class Transport {
     T value;
     try (InputStream in = Bodies.bounded(response.body(), limit)) {
       value = Json.read(in, type);
-    } catch (Bodies.TooLargeException e) {
-      throw invalid(call, "is larger than the limit of " + limit + " bytes (after decoding; raise it"
-          + " with maxResponseSize on the builder)", e);
-    } catch (JacksonException e) {
-      throw invalid(call, "is not valid JSON for " + type.getSimpleName() + ": "
-          + Text.clean(e.getOriginalMessage(), 200), e);
     } catch (IOException e) {
+      Bodies.TooLargeException tooLarge = Bodies.tooLarge(e);
+      if (tooLarge != null) {
+        throw invalid(call, "is larger than the limit of " + tooLarge.limit() + " bytes (after decoding; raise"
+            + " it with maxResponseSize on the builder)", e);
+      }
+      if (e instanceof JacksonException j) {
+        throw invalid(call, "is not valid JSON for " + type.getSimpleName() + ": "
+            + Text.clean(j.getOriginalMessage(), 200), e);
+      }
       throw new BrokerIOException(call.method + " " + call.loggedPath() + ": reading the response failed", e, true);
     }
     if (value == null || value instanceof JsonNode n && (n.isNull() || n.isMissingNode())) {
