@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import no.brokerclient.testing.ChildJvm;
 import no.brokerclient.testing.GzipBomb;
 import org.junit.jupiter.api.Test;
 
@@ -56,22 +53,8 @@ class SmallHeapHostileBodiesTest {
     });
     server.start();
     try {
-      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", cp, HostileBodiesMain.class.getName(),
-          "http://127.0.0.1:" + server.getAddress().getPort())).redirectErrorStream(true).start();
-      String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      assertTrue(p.waitFor(2, TimeUnit.MINUTES), "child JVM did not finish");
-      assertEquals(0, p.exitValue(), "child JVM failed:\n" + out);
-      Map<String, String> seen = new HashMap<>();
-      for (String kv : out.lines().filter(l -> l.startsWith("overview=")).findFirst()
-          .orElseThrow(() -> new AssertionError("no result line in:\n" + out)).split(" ")) {
-        String[] pair = kv.split("=", 2);
-        seen.put(pair[0], pair[1]);
-      }
+      Map<String, String> seen = ChildJvm.run(HostileBodiesMain.class, "64m", Duration.ofMinutes(2), "overview=",
+          "http://127.0.0.1:" + server.getAddress().getPort());
       System.out.println("SmallHeapHostileBodiesTest child: " + seen + ", compressed bomb " + bomb.length
           + " bytes, search bytes sent " + searchBytesSent.get());
       assertEquals("BrokerInvalidResponseException", seen.get("overview"));
