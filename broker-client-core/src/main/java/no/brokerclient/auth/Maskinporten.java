@@ -476,8 +476,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
             return new Metadata(iss, endpoint, now.plus(Duration.ofHours(12)));
           }
         }
-        LOG.warn("Maskinporten metadata at {} answered HTTP {} without issuer and token_endpoint; using built-in"
-            + " values for 5 minutes", url, r.code());
+        LOG.warn("Maskinporten metadata at {} answered HTTP {} without a usable issuer and token_endpoint; using"
+            + " built-in values for 5 minutes", url, r.code());
       } catch (IOException | RuntimeException e) {
         LOG.warn("Maskinporten metadata at {} unavailable ({}); using built-in values for 5 minutes", url, e.toString());
       }
