@@ -39,8 +39,10 @@ import no.brokerclient.internal.DownloadStream;
 import no.brokerclient.internal.Durations;
 import no.brokerclient.internal.Hex;
 import no.brokerclient.internal.Hosts;
+import no.brokerclient.internal.HttpClients;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
+import no.brokerclient.internal.Text;
 import no.brokerclient.internal.Transport;
 import no.brokerclient.internal.Transport.Call;
 import no.brokerclient.internal.UploadBody;
@@ -102,7 +104,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Errors and retries</h2>
  * Error statuses become {@link BrokerApiException} subclasses carrying the {@code BRO-000NN} code, detail and
- * trace id; network failures become {@link BrokerIOException}. See {@link RetryPolicy} for what is retried:
+ * trace id; a redirect is never followed and becomes {@link BrokerRedirectException}; network failures become
+ * {@link BrokerIOException}, and a success answer the SDK cannot accept (malformed, larger than {@link
+ * Builder#maxResponseSize}, {@code null}, an id that is not a UUID) its subclass {@link
+ * BrokerInvalidResponseException}. See {@link RetryPolicy} for what is retried:
  * initialize is never repeated once it may have reached the server; use {@link #findInitialized} to reconcile.
  *
  * <h2>Logging</h2>
@@ -119,6 +124,8 @@ public final class BrokerClient implements AutoCloseable {
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(500);
   static final Duration FIRST_POLL_INTERVAL = Duration.ofSeconds(1);
   static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(15);
+  /** {@link #getDetails} accepts this many times {@link Builder#maxResponseSize}: its history grows per download. */
+  static final int DETAILS_SIZE_FACTOR = 16;
 
   private static final List<FileTransferStatus> HAPPY_PATH = List.of(
       FileTransferStatus.INITIALIZED, FileTransferStatus.UPLOAD_STARTED, FileTransferStatus.UPLOAD_PROCESSING,
@@ -132,6 +139,7 @@ public final class BrokerClient implements AutoCloseable {
   private final Clock clock;
   private final Sleeper sleeper;
   private final boolean hasSubscriptionKey;
+  private final long maxResponseSize;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BrokerClient(Builder b, HttpUrl baseUrl, OkHttpClient http) {
@@ -142,8 +150,9 @@ public final class BrokerClient implements AutoCloseable {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.hasSubscriptionKey = b.subscriptionKey != null;
+    this.maxResponseSize = b.maxResponseSize;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
-        b.sleeper, b.clock);
+        b.sleeper, b.clock, b.maxResponseSize);
   }
 
   /** @return a new builder */
@@ -429,7 +438,8 @@ public final class BrokerClient implements AutoCloseable {
 
   /**
    * Reads a transfer with its full status history ({@code .../{id}/details}). Broker allows only about 10 a
-   * minute: poll with {@link #getOverview} instead.
+   * minute: poll with {@link #getOverview} instead. Its answer may be {@value #DETAILS_SIZE_FACTOR} times {@link
+   * Builder#maxResponseSize} (16 MiB by default).
    *
    * @param fileTransferId the transfer
    * @return the details
@@ -437,7 +447,7 @@ public final class BrokerClient implements AutoCloseable {
   public FileTransferDetails getDetails(UUID fileTransferId) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
     Call call = Call.of("GET", url("filetransfer", fileTransferId.toString(), "details"), eitherScopes("getDetails"),
-        true).hint(accessHint(null, null, fileTransferId));
+        true).hint(accessHint(null, null, fileTransferId)).maxResponseSize(DETAILS_SIZE_FACTOR * maxResponseSize);
     return readJson(call, FileTransferDetails.class);
   }
 
@@ -474,12 +484,11 @@ public final class BrokerClient implements AutoCloseable {
     Call call = Call.of("GET", u.build(), eitherScopes("search"), true)
         .hint(accessHint(search.resourceId().id(), null, null));
     JsonNode node = readJson(call, JsonNode.class);
-    if (node == null || !node.isArray()) {
-      throw new BrokerException("search returned " + (node == null ? "nothing" : node.getNodeType())
-          + " instead of an array of ids");
+    if (!node.isArray()) {
+      throw Transport.invalid(call, "is " + node.getNodeType() + " instead of an array of file transfer ids", null);
     }
     List<UUID> ids = new ArrayList<>(node.size());
-    node.forEach(n -> ids.add(UUID.fromString(n.asText())));
+    node.forEach(n -> ids.add(uuid(call, n, "an item")));
     return ids;
   }
 
@@ -738,27 +747,32 @@ public final class BrokerClient implements AutoCloseable {
   public ResourceSettings getResource(String resourceId) {
     ResourceId rid = ResourceId.parse("resourceId", resourceId);
     Set<String> scopes = scopes(Role.SERVICE_OWNER, "getResource");
-    JsonNode n = readJson(Call.of("GET", url("resource", rid.id()), scopes, true), JsonNode.class);
+    Call call = Call.of("GET", url("resource", rid.id()), scopes, true);
+    JsonNode n = readJson(call, JsonNode.class);
+    if (!n.isObject()) {
+      throw Transport.invalid(call, "is " + n.getNodeType() + " instead of the resource's settings", null);
+    }
     return new ResourceSettings(
         n.hasNonNull("maxFileTransferSize") ? n.get("maxFileTransferSize").asLong() : null,
-        duration(n, "fileTransferTimeToLive"),
+        duration(call, n, "fileTransferTimeToLive"),
         n.hasNonNull("purgeFileTransferAfterAllRecipientsConfirmed")
             ? n.get("purgeFileTransferAfterAllRecipientsConfirmed").asBoolean() : null,
-        duration(n, "purgeFileTransferGracePeriod"),
+        duration(call, n, "purgeFileTransferGracePeriod"),
         n.hasNonNull("useManifestFileShim") ? n.get("useManifestFileShim").asBoolean() : null,
         n.hasNonNull("externalServiceCodeLegacy") ? n.get("externalServiceCodeLegacy").asText() : null,
         n.hasNonNull("externalServiceEditionCodeLegacy") ? n.get("externalServiceEditionCodeLegacy").asInt() : null,
         n.hasNonNull("requiredParty") ? n.get("requiredParty").asText() : null);
   }
 
-  private static Duration duration(JsonNode n, String field) {
+  private static Duration duration(Call call, JsonNode n, String field) {
     if (!n.hasNonNull(field)) {
       return null;
     }
     try {
       return Durations.parse(n.get(field).asText());
     } catch (IllegalArgumentException e) {
-      throw new BrokerException("resource setting " + field + " has an unreadable duration: " + e.getMessage(), e);
+      throw Transport.invalid(call, "has an unreadable duration in " + field + ": " + Text.clean(e.getMessage(), 100),
+          e);
     }
   }
 
@@ -922,13 +936,7 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   private <T> T readJson(Call call, Class<T> type) {
-    try (Response r = transport.execute(call)) {
-      try (InputStream in = r.body().byteStream()) {
-        return Json.read(in, type);
-      } catch (IOException e) {
-        throw new BrokerIOException(call.method() + " " + r.request().url().encodedPath() + " returned an unreadable body", e, true);
-      }
-    }
+    return transport.executeJson(call, type);
   }
 
   private UUID readFileTransferId(Call call) {
@@ -937,22 +945,27 @@ public final class BrokerClient implements AutoCloseable {
     }
   }
 
-  private static UUID fileTransferId(Response r, Call call) {
-    JsonNode n;
-    try (InputStream in = r.body().byteStream()) {
-      n = Json.tree(in);
-    } catch (IOException e) {
-      throw new BrokerIOException("reading the response to " + call.method() + " " + r.request().url().encodedPath(),
-          e, true);
+  private UUID fileTransferId(Response r, Call call) {
+    JsonNode n = transport.readJson(r, call, JsonNode.class);
+    if (n.isTextual()) {
+      return uuid(call, n, "the file transfer id");
     }
-    if (n != null && n.isTextual()) {
-      return UUID.fromString(n.asText());
+    if (!n.hasNonNull("fileTransferId")) {
+      throw Transport.invalid(call, "has no fileTransferId", null);
     }
-    if (n == null || !n.hasNonNull("fileTransferId")) {
-      throw new BrokerException("response to " + call.method() + " " + r.request().url().encodedPath()
-          + " has no fileTransferId");
+    return uuid(call, n.get("fileTransferId"), "fileTransferId");
+  }
+
+  /** A file transfer id from an answer: a JSON string holding a UUID, else a typed error. */
+  private static UUID uuid(Call call, JsonNode n, String what) {
+    if (n.isTextual()) {
+      try {
+        return UUID.fromString(n.asText());
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
     }
-    return UUID.fromString(n.get("fileTransferId").asText());
+    throw Transport.invalid(call, "has " + what + " that is not a UUID: " + Text.clean(n.toString(), 60), null);
   }
 
   private void executeAndClose(Call call) {
@@ -1059,6 +1072,7 @@ public final class BrokerClient implements AutoCloseable {
     private Duration connectTimeout;
     private Duration readTimeout;
     private Duration writeTimeout;
+    private long maxResponseSize = Transport.DEFAULT_MAX_RESPONSE_SIZE;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private String userAgentSuffix;
     private Clock clock = Clock.systemUTC();
@@ -1123,8 +1137,9 @@ public final class BrokerClient implements AutoCloseable {
     /**
      * @param client an OkHttp client to share (its pool, dispatcher, proxy and TLS settings). Default: a client of
      *     the SDK's own. The SDK derives a client from it with {@code newBuilder()}, never closes it, and turns
-     *     off OkHttp's silent connection-failure retries in the derived client (they could repeat a
-     *     non-idempotent initialize).
+     *     off in the derived client OkHttp's silent connection-failure retries (they could repeat a
+     *     non-idempotent initialize) and redirect following (a redirect would carry the subscription key or the
+     *     upload to another origin; a 3xx becomes {@link BrokerRedirectException}).
      * @return this builder
      */
     public Builder httpClient(OkHttpClient client) {
@@ -1157,6 +1172,22 @@ public final class BrokerClient implements AutoCloseable {
      */
     public Builder writeTimeout(Duration timeout) {
       this.writeTimeout = positive("writeTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * @param bytes the largest JSON answer accepted (overview, search, initialize, resource, service owner),
+     *     counted after gzip decoding while reading; larger answers fail with {@link
+     *     BrokerInvalidResponseException} before they are buffered. {@link BrokerClient#getDetails} accepts {@value
+     *     BrokerClient#DETAILS_SIZE_FACTOR} times as much. Default 1 MiB (1,048,576); downloads and the statistics
+     *     CSV are streams and not limited by it.
+     * @return this builder
+     */
+    public Builder maxResponseSize(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, got " + bytes);
+      }
+      this.maxResponseSize = bytes;
       return this;
     }
 
@@ -1215,38 +1246,28 @@ public final class BrokerClient implements AutoCloseable {
       if (subscriptionKey != null && subscriptionKey.isBlank()) {
         throw new IllegalStateException("subscriptionKey is blank; omit it instead");
       }
-      HttpUrl url = HttpUrl.parse(environment != null ? environment.platformUrl() : baseUrl);
-      if (url == null) {
-        throw new IllegalStateException("baseUrl is not an http(s) URL");
-      }
-      if (!url.isHttps() && !Hosts.isLoopback(url.host())) {
-        throw new IllegalStateException("baseUrl must use https (plain http is allowed only for loopback"
-            + " addresses, since tokens would travel in clear text): " + url.scheme() + "://" + url.host());
-      }
+      HttpUrl url = Hosts.requireSecure("baseUrl", environment != null ? environment.platformUrl() : baseUrl);
       if (url.query() != null || url.fragment() != null) {
         throw new IllegalStateException("baseUrl must not have a query or fragment");
       }
-      OkHttpClient.Builder hb;
-      if (httpClient != null) {
-        hb = httpClient.newBuilder();
-      } else {
-        hb = new OkHttpClient.Builder()
-            .connectionPool(new ConnectionPool(5, 50, TimeUnit.SECONDS))
-            .connectTimeout(Duration.ofSeconds(10))
-            .readTimeout(Duration.ofSeconds(120))
-            .writeTimeout(Duration.ofSeconds(60));
-      }
-      hb.retryOnConnectionFailure(false);
-      if (connectTimeout != null) {
-        hb.connectTimeout(connectTimeout);
-      }
-      if (readTimeout != null) {
-        hb.readTimeout(readTimeout);
-      }
-      if (writeTimeout != null) {
-        hb.writeTimeout(writeTimeout);
-      }
-      return new BrokerClient(this, url, hb.build());
+      OkHttpClient http = HttpClients.derive(httpClient, hb -> {
+        if (httpClient == null) {
+          hb.connectionPool(new ConnectionPool(5, 50, TimeUnit.SECONDS))
+              .connectTimeout(Duration.ofSeconds(10))
+              .readTimeout(Duration.ofSeconds(120))
+              .writeTimeout(Duration.ofSeconds(60));
+        }
+        if (connectTimeout != null) {
+          hb.connectTimeout(connectTimeout);
+        }
+        if (readTimeout != null) {
+          hb.readTimeout(readTimeout);
+        }
+        if (writeTimeout != null) {
+          hb.writeTimeout(writeTimeout);
+        }
+      });
+      return new BrokerClient(this, url, http);
     }
 
 

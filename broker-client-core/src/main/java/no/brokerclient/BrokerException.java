@@ -4,9 +4,11 @@ package no.brokerclient;
  * Root of every exception thrown by broker-client. Unchecked, so callers catch what they can act on.
  *
  * <ul>
- *   <li>{@link BrokerApiException} and its subclasses: Altinn answered with an error status.</li>
+ *   <li>{@link BrokerApiException} and its subclasses: Altinn answered with an error status; {@link
+ *       BrokerRedirectException}: it answered with a redirect, which is never followed.</li>
  *   <li>{@link BrokerIOException}: the network failed; {@link BrokerIOException#requestMayHaveBeenSent()} says
- *       whether a non-idempotent call may still have taken effect.</li>
+ *       whether a non-idempotent call may still have taken effect. Its subclass {@link
+ *       BrokerInvalidResponseException}: a success answer could not be accepted.</li>
  *   <li>{@link BrokerValidationException}: the request was rejected locally, before any network call.</li>
  *   <li>{@link ChecksumMismatchException}: downloaded bytes did not match the transfer's MD5.</li>
  *   <li>{@link FileTransferFailedException} and {@link BrokerTimeoutException}: waiting for a status ended badly.</li>

@@ -10,8 +10,11 @@ import java.io.IOException;
  * {@link #requestMayHaveBeenSent()} tells whether the server may have acted on the request. When it is
  * {@code true} after an initialize, use {@link BrokerClient#findInitialized} to find out whether a transfer was
  * created before initializing again.
+ *
+ * <p>Its subclass {@link BrokerInvalidResponseException} means the connection worked but the answer could not be
+ * used (malformed, too large, missing or invalid values).
  */
-public final class BrokerIOException extends BrokerException {
+public class BrokerIOException extends BrokerException {
   private static final long serialVersionUID = 1L;
 
   private final boolean requestMayHaveBeenSent;
@@ -24,6 +27,17 @@ public final class BrokerIOException extends BrokerException {
   public BrokerIOException(String message, IOException cause, boolean requestMayHaveBeenSent) {
     super(message + ": " + describe(cause), cause);
     this.requestMayHaveBeenSent = requestMayHaveBeenSent;
+  }
+
+  /**
+   * For subclasses about answers that arrived: the request certainly reached the server.
+   *
+   * @param message the whole message
+   * @param cause the underlying failure, or {@code null}
+   */
+  protected BrokerIOException(String message, Throwable cause) {
+    super(message, cause);
+    this.requestMayHaveBeenSent = true;
   }
 
   /**

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.HashMap;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import no.brokerclient.internal.Hex;
+import no.brokerclient.testing.ChildJvm;
 import no.brokerclient.testing.GeneratedStream;
 import no.brokerclient.testing.StreamingBrokerServer;
 import org.junit.jupiter.api.Tag;
@@ -46,23 +44,8 @@ class ConstantMemoryTest {
     String uploadMd5 = md5(SIZE, 11);
     String downloadMd5 = md5(SIZE, 22);
     try (StreamingBrokerServer server = new StreamingBrokerServer(SIZE, 22, downloadMd5)) {
-      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", cp, LargeTransferMain.class.getName(),
-          server.baseUrl(), Long.toString(SIZE), "11", work.toString()))
-          .redirectErrorStream(true).start();
-      String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child JVM did not finish");
-      assertEquals(0, p.exitValue(), "child JVM failed:\n" + out);
-      Map<String, String> seen = new HashMap<>();
-      for (String kv : out.lines().filter(l -> l.startsWith("upload-md5=")).findFirst().orElseThrow(
-          () -> new AssertionError("no result line in:\n" + out)).split(" ")) {
-        String[] pair = kv.split("=", 2);
-        seen.put(pair[0], pair[1]);
-      }
+      Map<String, String> seen = ChildJvm.run(LargeTransferMain.class, "64m", Duration.ofMinutes(5), "upload-md5=",
+          server.baseUrl(), Long.toString(SIZE), "11", work.toString());
       System.out.println("ConstantMemoryTest child: " + seen);
       assertEquals(uploadMd5, server.uploadedMd5(), "server received the exact bytes");
       assertEquals(SIZE, server.uploadedBytes());

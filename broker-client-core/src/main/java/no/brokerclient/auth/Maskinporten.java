@@ -13,7 +13,6 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
@@ -42,6 +41,9 @@ import java.util.regex.Pattern;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.internal.Backoff;
+import no.brokerclient.internal.Bodies;
+import no.brokerclient.internal.Hosts;
+import no.brokerclient.internal.HttpClients;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Text;
@@ -54,7 +56,6 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Errors and retries</h2>
  * I/O errors, 5xx and 429 are retried with jittered exponential backoff; {@code invalid_grant},
- * {@code invalid_scope} and other 4xx fail at once with a {@link MaskinportenException}. One exception: when
+ * {@code invalid_scope} and other 4xx fail at once with a {@link MaskinportenException}. Redirects are never
+ * followed (the grant or token would go to another origin): a 3xx fails at once with a {@link
+ * MaskinportenException} naming the {@code Location}. A success body larger than {@link Builder#maxResponseSize}
+ * (64 KiB by default, counted after gzip decoding) fails with an {@link AccessTokenException}. One exception: when
  * Maskinporten rejects a grant's time (issued in the future, or expired; it allows ±10 s) and its {@code Date} header
  * shows the local clock is off by 2 s or more, the SDK logs a warning, shifts this and later grants' {@code iat}/{@code
  * exp} by the measured offset and repeats the request once ({@link Builder#correctClockSkew}, on by default; the
@@ -378,6 +382,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     final HttpUrl exchangeUrl;
     final String subscriptionKey;
     final BrokerTokens brokerTokens;
+    final int maxResponseSize;
     final ExecutorService executor;
     final TokenCache<TokenKey> maskinporten;
     final TokenCache<TokenKey> altinn;
@@ -400,10 +405,9 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
       this.retry = b.retryPolicy;
       this.subscriptionKey = b.subscriptionKey;
       this.brokerTokens = b.brokerTokens;
-      HttpUrl platform = b.altinnPlatformUrl == null ? null : HttpUrl.parse(b.altinnPlatformUrl);
-      if (b.altinnPlatformUrl != null && platform == null) {
-        throw new IllegalStateException("altinnPlatformUrl is not an http(s) URL");
-      }
+      this.maxResponseSize = b.maxResponseSize;
+      HttpUrl platform = b.altinnPlatformUrl == null ? null
+          : Hosts.requireSecure("altinnPlatformUrl", b.altinnPlatformUrl);
       HttpUrl.Builder ex = platform == null ? null
           : platform.newBuilder().addPathSegments("authentication/api/v1/exchange/maskinporten");
       if (ex != null && b.exchangeTestOrg) {
@@ -451,13 +455,18 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
       Instant now = clock.instant();
       try (Response r = http.newCall(new Request.Builder().url(url).header("Accept", "application/json").build())
           .execute()) {
+        if (HttpClients.isRedirect(r.code())) {
+          LOG.warn("Maskinporten metadata at {} answered HTTP {} redirecting to {}, which is not followed; using"
+              + " built-in values for 5 minutes", url, r.code(), HttpClients.location(r));
+          return fallbackMetadata(base, now);
+        }
         if (r.isSuccessful()) {
           JsonNode n;
-          try (InputStream in = r.body().byteStream()) {
+          try (InputStream in = Bodies.bounded(r.body(), maxResponseSize)) {
             n = Json.tree(in);
           }
-          String iss = n.path("issuer").asText(null);
-          HttpUrl endpoint = HttpUrl.parse(n.path("token_endpoint").asText(""));
+          String iss = n == null ? null : n.path("issuer").asText(null);
+          HttpUrl endpoint = n == null ? null : secureOrNull(n.path("token_endpoint").asText(""));
           if (iss != null && endpoint != null) {
             if (!iss.equals(issuer)) {
               LOG.warn("Maskinporten metadata at {} names issuer {} (configured {}); using the metadata's", url, iss,
@@ -467,12 +476,26 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
             return new Metadata(iss, endpoint, now.plus(Duration.ofHours(12)));
           }
         }
-        LOG.warn("Maskinporten metadata at {} answered HTTP {} without issuer and token_endpoint; using built-in"
-            + " values for 5 minutes", url, r.code());
+        LOG.warn("Maskinporten metadata at {} answered HTTP {} without a usable issuer and token_endpoint; using"
+            + " built-in values for 5 minutes", url, r.code());
       } catch (IOException | RuntimeException e) {
         LOG.warn("Maskinporten metadata at {} unavailable ({}); using built-in values for 5 minutes", url, e.toString());
       }
+      return fallbackMetadata(base, now);
+    }
+
+    private Metadata fallbackMetadata(String base, Instant now) {
       return new Metadata(issuer, HttpUrl.parse(base + "token"), now.plus(Duration.ofMinutes(5)));
+    }
+
+    /** The metadata's token endpoint under the same rule as the issuer, else {@code null} (then: built-in). */
+    private static HttpUrl secureOrNull(String url) {
+      try {
+        return Hosts.requireSecure("token_endpoint", url);
+      } catch (IllegalStateException e) {
+        LOG.warn("Maskinporten metadata names an unusable token endpoint: {}", e.getMessage());
+        return null;
+      }
     }
 
     // -------------------------------------------------------------------------------------- token requests
@@ -501,11 +524,17 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         Request req = request.get();
         long start = System.nanoTime();
         try (Response r = http.newCall(req).execute()) {
-          String body = readBody(r.body());
+          boolean ok = r.isSuccessful();
+          String body = ok ? successBody(endpoint, r) : Bodies.prefix(r.body(), ERROR_BODY_LIMIT);
           LOG.debug("{} for {} -> {} in {} ms (attempt {})", endpoint, key, r.code(),
               (System.nanoTime() - start) / 1_000_000, attempt);
-          if (r.isSuccessful()) {
+          if (ok) {
             return success.apply(body);
+          }
+          if (HttpClients.isRedirect(r.code())) {
+            throw new MaskinportenException(endpoint, r.code(), null, "redirected to " + HttpClients.location(r)
+                + "; the SDK does not follow redirects (the grant or token would go to another origin): check the"
+                + " issuer and platform URL", null, null, false);
           }
           if (!refreshed && refreshOnce.test(r.code())) {
             refreshed = true;
@@ -532,6 +561,16 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
           }
           throw new AccessTokenException(endpoint + " " + req.url().encodedPath() + " unreachable: " + e, e);
         }
+      }
+    }
+
+    /** Reads a success body within the limit; past it, a typed failure (never a truncated token). */
+    private String successBody(String endpoint, Response r) throws IOException {
+      try {
+        return Bodies.text(r.body(), maxResponseSize);
+      } catch (Bodies.TooLargeException e) {
+        throw new AccessTokenException(endpoint + " answered HTTP " + r.code() + " with a body larger than "
+            + maxResponseSize + " bytes (after decoding); raise it with maxResponseSize on the builder");
       }
     }
 
@@ -729,10 +768,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     }
   }
 
-  private static String readBody(ResponseBody body) throws IOException {
-    byte[] b = body.byteStream().readNBytes(64 * 1024);
-    return new String(b, StandardCharsets.UTF_8);
-  }
+  /** Error bodies are only quoted (cleaned and cut): read at most this much of one. */
+  private static final int ERROR_BODY_LIMIT = 16 * 1024;
 
   static MaskinportenException error(String endpoint, int status, String body) {
     String error = null;
@@ -806,6 +843,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     private String subscriptionKey;
     private BrokerTokens brokerTokens = BrokerTokens.ALTINN_EXCHANGED;
     private Duration timeout = Duration.ofSeconds(10);
+    private int maxResponseSize = 64 * 1024;
 
     private Builder() {}
 
@@ -819,7 +857,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
 
     /**
      * A custom issuer (local test servers). Metadata is read from {@code <issuer>/.well-known/oauth-authorization-server};
-     * the token endpoint falls back to {@code <issuer>/token}.
+     * the token endpoint falls back to {@code <issuer>/token}. Must be {@code https://…}, or {@code http://} on a
+     * loopback address only (checked by {@link #build()}).
      *
      * @param issuer e.g. {@code http://127.0.0.1:8080/}
      * @return this builder
@@ -853,7 +892,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     /**
      * @param client an OkHttp client to share; never closed by the SDK. Default: an own client with 10 s
      *     timeouts. OkHttp's silent retries are turned off in the derived client (a resent grant would reuse its
-     *     {@code jti}).
+     *     {@code jti}), and so is redirect following (the grant would go to another origin).
      * @return this builder
      */
     public Builder httpClient(OkHttpClient client) {
@@ -929,7 +968,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     }
 
     /**
-     * Enables the Altinn token exchange against a custom platform URL (local fakes).
+     * Enables the Altinn token exchange against a custom platform URL (local fakes): {@code https://…}, or
+     * {@code http://} on a loopback address only (checked by {@link #build()}).
      *
      * @param url e.g. {@code http://127.0.0.1:8080}
      * @return this builder
@@ -959,6 +999,20 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     }
 
     /**
+     * @param bytes the largest token, exchange or metadata answer accepted, counted after gzip decoding while
+     *     reading; default 64 KiB (65,536). A larger token answer fails with {@link AccessTokenException}; larger
+     *     metadata falls back to the built-in values.
+     * @return this builder
+     */
+    public Builder maxResponseSize(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, got " + bytes);
+      }
+      this.maxResponseSize = bytes;
+      return this;
+    }
+
+    /**
      * @param kind what {@link #forBroker()} returns; default {@link BrokerTokens#ALTINN_EXCHANGED}
      * @return this builder
      */
@@ -969,7 +1023,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
 
     /**
      * @return the provider
-     * @throws IllegalStateException on missing or conflicting settings
+     * @throws IllegalStateException on missing or conflicting settings, or an issuer or platform URL that is not
+     *     https (nor loopback)
      */
     public Maskinporten build() {
       if (issuer == null) {
@@ -988,14 +1043,11 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
       if (brokerTokens == BrokerTokens.ALTINN_EXCHANGED && altinnPlatformUrl == null) {
         LOG.debug("no Altinn environment set: forBroker() will need altinnEnvironment(...)");
       }
-      if (HttpUrl.parse(issuer) == null) {
-        throw new IllegalStateException("issuer is not an http(s) URL: " + issuer);
-      }
-      OkHttpClient.Builder hb = httpClient != null ? httpClient.newBuilder() : new OkHttpClient.Builder();
-      hb.retryOnConnectionFailure(false)
+      Hosts.requireSecure("issuer", issuer);
+      OkHttpClient http = HttpClients.derive(httpClient, hb -> hb
           .connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout)
-          .callTimeout(timeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
-      return new Maskinporten(new Shared(this, hb.build()), new Party(null, null, null, null));
+          .callTimeout(timeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS));
+      return new Maskinporten(new Shared(this, http), new Party(null, null, null, null));
     }
   }
 }

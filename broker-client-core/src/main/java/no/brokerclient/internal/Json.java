@@ -20,12 +20,16 @@ import java.util.function.Function;
 import no.brokerclient.model.FileTransferStatus;
 import no.brokerclient.model.RecipientFileTransferStatus;
 
-/** The one configured Jackson mapper: lenient about unknown fields and unknown enum values. Internal. */
+/**
+ * The one configured Jackson mapper: lenient about unknown fields and unknown enum values, strict about anything
+ * after the value (a second value or trailing garbage fails). Internal.
+ */
 public final class Json {
   /** Shared, thread-safe mapper. */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .addModule(new SimpleModule("broker-client")
           .addDeserializer(Instant.class, stringDeserializer(Json::parseInstant))
           .addDeserializer(FileTransferStatus.class, stringDeserializer(FileTransferStatus::valueOf))

@@ -1,5 +1,7 @@
 package no.brokerclient.internal;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -7,7 +9,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,8 +22,10 @@ import no.brokerclient.BrokerApiException;
 import no.brokerclient.BrokerConflictException;
 import no.brokerclient.BrokerException;
 import no.brokerclient.BrokerIOException;
+import no.brokerclient.BrokerInvalidResponseException;
 import no.brokerclient.BrokerNotFoundException;
 import no.brokerclient.BrokerRateLimitedException;
+import no.brokerclient.BrokerRedirectException;
 import no.brokerclient.BrokerServerException;
 import no.brokerclient.BrokerUnauthorizedException;
 import no.brokerclient.RetryPolicy;
@@ -40,9 +43,13 @@ import org.slf4j.LoggerFactory;
  * Executes one logical call: adds the bearer token for the call's scope set, the subscription key, user agent and
  * Accept; retries per {@link RetryPolicy} and the call's idempotency; refreshes the token once on a bodiless 401;
  * logs one DEBUG line per attempt (method, path, status, duration; never headers); maps error responses to the
- * {@link BrokerApiException} tree. Thread-safe. Internal.
+ * {@link BrokerApiException} tree and a redirect to {@link BrokerRedirectException} (the client, from {@link
+ * HttpClients}, never follows one); reads JSON answers within a size limit ({@link #readJson}). Thread-safe.
+ * Internal.
  */
 public final class Transport {
+  /** Default limit for a JSON answer: 1 MiB, after decoding. */
+  public static final long DEFAULT_MAX_RESPONSE_SIZE = 1024 * 1024;
   /** The subscription-key header name. */
   public static final String SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
 
@@ -55,6 +62,7 @@ public final class Transport {
   private final RetryPolicy retry;
   private final Sleeper sleeper;
   private final Clock clock;
+  private final long maxResponseSize;
 
   /**
    * @param http the client (with OkHttp's own silent retries disabled)
@@ -64,9 +72,10 @@ public final class Transport {
    * @param retry the retry policy
    * @param sleeper waits between attempts
    * @param clock for {@code Retry-After} dates
+   * @param maxResponseSize the largest JSON answer accepted, in decoded bytes, unless a call sets its own
    */
   public Transport(OkHttpClient http, AccessTokenProvider tokens, String subscriptionKey, String userAgent,
-      RetryPolicy retry, Sleeper sleeper, Clock clock) {
+      RetryPolicy retry, Sleeper sleeper, Clock clock, long maxResponseSize) {
     this.http = http;
     this.tokens = tokens;
     this.subscriptionKey = subscriptionKey;
@@ -74,6 +83,7 @@ public final class Transport {
     this.retry = retry;
     this.sleeper = sleeper;
     this.clock = clock;
+    this.maxResponseSize = maxResponseSize;
   }
 
   /** @return the retry policy */
@@ -91,7 +101,7 @@ public final class Transport {
    *
    * @param call the call
    * @return the open 2xx response
-   * @throws BrokerApiException on an error status (after retries)
+   * @throws BrokerApiException on an error status (after retries); {@link BrokerRedirectException} on a 3xx
    * @throws BrokerIOException on a network failure (after retries)
    */
   public Response execute(Call call) {
@@ -122,6 +132,10 @@ public final class Transport {
       LOG.debug("{} {} -> {} in {} ms (attempt {})", call.method, call.loggedPath(), code, ms, attempt);
       if (response.isSuccessful()) {
         return response;
+      }
+      if (HttpClients.isRedirect(code)) {
+        String location = HttpClients.location(response);
+        throw new BrokerRedirectException(readError(call, response), location);
       }
       ApiError error = readError(call, response);
       if (error.code() != null || error.traceId() != null) {
@@ -219,13 +233,72 @@ public final class Transport {
   private static ApiError readError(Call call, Response response) {
     String body = "";
     try (ResponseBody rb = response.body()) {
-      InputStream in = rb.byteStream();
-      byte[] bytes = in.readNBytes(ErrorBodies.MAX_BODY_CHARS);
-      body = new String(bytes, StandardCharsets.UTF_8);
+      body = Bodies.prefix(rb, ErrorBodies.MAX_BODY_CHARS);
     } catch (IOException | RuntimeException e) {
       LOG.debug("{} {}: could not read error body: {}", call.method, call.loggedPath(), e.toString());
     }
     return ErrorBodies.parse(call.method, call.loggedPath(), response.code(), body);
+  }
+
+  /**
+   * Executes the call and reads its JSON answer; see {@link #readJson}.
+   *
+   * @param call the call
+   * @param type the type to read
+   * @param <T> the type
+   * @return the value, never {@code null}
+   * @throws BrokerInvalidResponseException when the answer is not valid JSON for {@code type}, is {@code null},
+   *     or is larger than the call's limit
+   */
+  public <T> T executeJson(Call call, Class<T> type) {
+    try (Response r = execute(call)) {
+      return readJson(r, call, type);
+    }
+  }
+
+  /**
+   * Reads a 2xx answer's JSON within the call's size limit (decoded bytes, counted while reading), and rejects a
+   * {@code null} value. A failure of the connection itself stays a plain {@link BrokerIOException}.
+   *
+   * @param response the 2xx response; the caller closes it
+   * @param call the call it answers
+   * @param type the type to read
+   * @param <T> the type
+   * @return the value, never {@code null} (nor a JSON {@code null} node)
+   * @throws BrokerInvalidResponseException when the answer cannot be accepted
+   */
+  public <T> T readJson(Response response, Call call, Class<T> type) {
+    long limit = call.maxResponseSize > 0 ? call.maxResponseSize : maxResponseSize;
+    T value;
+    try (InputStream in = Bodies.bounded(response.body(), limit)) {
+      value = Json.read(in, type);
+    } catch (IOException e) {
+      Bodies.TooLargeException tooLarge = Bodies.tooLarge(e);
+      if (tooLarge != null) {
+        throw invalid(call, "is larger than the limit of " + tooLarge.limit() + " bytes (after decoding; raise"
+            + " it with maxResponseSize on the builder)", e);
+      }
+      if (e instanceof JacksonException j) {
+        throw invalid(call, "is not valid JSON for " + type.getSimpleName() + ": "
+            + Text.clean(j.getOriginalMessage(), 200), e);
+      }
+      throw new BrokerIOException(call.method + " " + call.loggedPath() + ": reading the response failed", e, true);
+    }
+    if (value == null || value instanceof JsonNode n && (n.isNull() || n.isMissingNode())) {
+      throw invalid(call, "is empty or null where " + type.getSimpleName() + " was expected", null);
+    }
+    return value;
+  }
+
+  /**
+   * @param call the call
+   * @param what what is wrong with its 2xx answer, e.g. {@code "has no fileTransferId"}
+   * @param cause the parse failure, or {@code null}
+   * @return the exception to throw
+   */
+  public static BrokerInvalidResponseException invalid(Call call, String what, Throwable cause) {
+    return new BrokerInvalidResponseException(call.method + " " + call.loggedPath() + " answered with a body that "
+        + what, cause);
   }
 
   /**
@@ -274,6 +347,7 @@ public final class Transport {
     String accept = "application/json";
     String range;
     Function<ApiError, String> hint;
+    long maxResponseSize;
 
     private Call(String method, HttpUrl url, Set<String> scopes, boolean idempotent) {
       this.method = method;
@@ -319,6 +393,15 @@ public final class Transport {
      */
     public Call range(String range) {
       this.range = range;
+      return this;
+    }
+
+    /**
+     * @param bytes the largest JSON answer accepted for this call, overriding the transport's limit
+     * @return this
+     */
+    public Call maxResponseSize(long bytes) {
+      this.maxResponseSize = bytes;
       return this;
     }
 

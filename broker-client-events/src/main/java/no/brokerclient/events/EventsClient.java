@@ -1,8 +1,6 @@
 package no.brokerclient.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,10 +10,11 @@ import java.util.Set;
 import java.util.function.Function;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.ApiError;
-import no.brokerclient.BrokerIOException;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.auth.AltinnScopes;
+import no.brokerclient.internal.Hosts;
+import no.brokerclient.internal.HttpClients;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Transport;
@@ -25,7 +24,6 @@ import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>Errors arrive as a JSON string, ValidationProblemDetails or an empty body; all become {@link
  * no.brokerclient.BrokerApiException}s with the server's text as {@code detail()}. Create is idempotent on the
  * server (an identical request returns the same subscription and re-sends the validation event), so it is retried
- * like reads. Thread-safe; close it to release the connections it created.
+ * like reads. A redirect is never followed ({@link no.brokerclient.BrokerRedirectException}); an answer that is
+ * malformed or larger than {@link Builder#maxResponseSize} is a {@link
+ * no.brokerclient.BrokerInvalidResponseException}. Thread-safe; close it to release the connections it created.
  */
 public final class EventsClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventsClient.class);
@@ -54,7 +54,7 @@ public final class EventsClient implements AutoCloseable {
     this.http = http;
     this.ownsHttp = b.httpClient == null;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(null), b.retryPolicy, b.sleeper,
-        Clock.systemUTC());
+        Clock.systemUTC(), b.maxResponseSize);
   }
 
   /** @return a new builder */
@@ -91,10 +91,19 @@ public final class EventsClient implements AutoCloseable {
 
   /** @return every subscription the caller created, validated or not */
   public List<Subscription> list() {
-    JsonNode n = read(Call.of("GET", url(), SCOPES, true), JsonNode.class);
+    Call call = Call.of("GET", url(), SCOPES, true);
+    JsonNode n = read(call, JsonNode.class);
+    JsonNode items = n.path("subscriptions");
+    if (!items.isArray()) {
+      throw Transport.invalid(call, "has no subscriptions array", null);
+    }
     List<Subscription> out = new ArrayList<>();
-    for (JsonNode s : n.path("subscriptions")) {
-      out.add(Json.MAPPER.convertValue(s, Subscription.class));
+    for (JsonNode s : items) {
+      try {
+        out.add(Json.MAPPER.convertValue(s, Subscription.class));
+      } catch (IllegalArgumentException e) {
+        throw Transport.invalid(call, "has a subscription that cannot be read", e);
+      }
     }
     return out;
   }
@@ -177,11 +186,7 @@ public final class EventsClient implements AutoCloseable {
   }
 
   private <T> T read(Call call, Class<T> type) {
-    try (Response r = transport.execute(call); InputStream in = r.body().byteStream()) {
-      return Json.read(in, type);
-    } catch (IOException e) {
-      throw new BrokerIOException(call.method() + " " + base.encodedPath() + " returned an unreadable body", e, true);
-    }
+    return transport.executeJson(call, type);
   }
 
   private HttpUrl url(String... segments) {
@@ -201,6 +206,7 @@ public final class EventsClient implements AutoCloseable {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration timeout = Duration.ofSeconds(30);
+    private long maxResponseSize = Transport.DEFAULT_MAX_RESPONSE_SIZE;
 
     private Builder() {}
 
@@ -214,7 +220,8 @@ public final class EventsClient implements AutoCloseable {
     }
 
     /**
-     * @param url a custom platform URL (local fakes)
+     * @param url a custom platform URL: {@code https://…}, or {@code http://} on a loopback address only (local
+     *     fakes), since tokens and the subscription key are sent to it
      * @return this builder
      */
     public Builder platformUrl(String url) {
@@ -241,7 +248,8 @@ public final class EventsClient implements AutoCloseable {
     }
 
     /**
-     * @param client a shared OkHttp client; never closed by the SDK
+     * @param client a shared OkHttp client; never closed by the SDK. The SDK derives a client from it that never
+     *     follows redirects and never silently retries.
      * @return this builder
      */
     public Builder httpClient(OkHttpClient client) {
@@ -267,12 +275,28 @@ public final class EventsClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * @param bytes the largest JSON answer accepted, counted after gzip decoding while reading; larger answers fail
+     *     with {@link no.brokerclient.BrokerInvalidResponseException}. Default 1 MiB (1,048,576)
+     * @return this builder
+     */
+    public Builder maxResponseSize(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, got " + bytes);
+      }
+      this.maxResponseSize = bytes;
+      return this;
+    }
+
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = sleeper;
       return this;
     }
 
-    /** @return the client */
+    /**
+     * @return the client
+     * @throws IllegalStateException on a missing setting, or a platform URL that is not https (nor loopback)
+     */
     public EventsClient build() {
       if (platformUrl == null) {
         throw new IllegalStateException("environment(...) or platformUrl(...) is required");
@@ -281,13 +305,10 @@ public final class EventsClient implements AutoCloseable {
         throw new IllegalStateException("accessTokenProvider(...) is required: exchanged Altinn tokens with"
             + " altinn:events.subscribe, e.g. maskinporten.forEvents()");
       }
-      HttpUrl p = HttpUrl.parse(platformUrl);
-      if (p == null) {
-        throw new IllegalStateException("platform URL is not an http(s) URL");
-      }
-      OkHttpClient.Builder hb = httpClient != null ? httpClient.newBuilder() : new OkHttpClient.Builder();
-      hb.retryOnConnectionFailure(false).connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout);
-      return new EventsClient(this, p.newBuilder().addPathSegments("events/api/v1/subscriptions").build(), hb.build());
+      HttpUrl p = Hosts.requireSecure("platformUrl", platformUrl);
+      OkHttpClient http = HttpClients.derive(httpClient,
+          hb -> hb.connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout));
+      return new EventsClient(this, p.newBuilder().addPathSegments("events/api/v1/subscriptions").build(), http);
     }
   }
 }

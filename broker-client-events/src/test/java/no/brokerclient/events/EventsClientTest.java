@@ -15,11 +15,14 @@ import mockwebserver3.RecordedRequest;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerAccessDeniedException;
 import no.brokerclient.BrokerApiException;
+import no.brokerclient.BrokerInvalidResponseException;
 import no.brokerclient.BrokerNotFoundException;
+import no.brokerclient.BrokerRedirectException;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.internal.Json;
 import no.brokerclient.model.OrganizationNumber;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,23 +31,34 @@ class EventsClientTest {
   static final String TOKEN = "altinn-token-abc";
   static final String ENDPOINT = "https://receiver.example.no/altinn/events?code=secret-secret-secret";
 
+  static final String KEY = "sub-key";
+
   MockWebServer server;
+  /** The other origin a redirect points to; nothing may ever reach it. */
+  MockWebServer elsewhere;
   EventsClient client;
 
   @BeforeEach
   void start() throws Exception {
     server = new MockWebServer();
     server.start(0);
-    client = EventsClient.builder().platformUrl(server.url("/").toString())
-        .accessTokenProvider(AccessTokenProvider.fixed(TOKEN)).subscriptionKey("sub-key")
-        .retryPolicy(RetryPolicy.builder().maxRetries(1).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO).build())
-        .build();
+    elsewhere = new MockWebServer();
+    elsewhere.start(0);
+    elsewhere.enqueue(new MockResponse.Builder().code(200).body("{\"subscriptions\":[]}").build());
+    client = builder().build();
+  }
+
+  EventsClient.Builder builder() {
+    return EventsClient.builder().platformUrl(server.url("/").toString())
+        .accessTokenProvider(AccessTokenProvider.fixed(TOKEN)).subscriptionKey(KEY)
+        .retryPolicy(RetryPolicy.builder().maxRetries(1).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO).build());
   }
 
   @AfterEach
   void stop() {
     client.close();
     server.close();
+    elsewhere.close();
   }
 
   static SubscriptionRequest request(String type) {
@@ -80,7 +94,7 @@ class EventsClientTest {
     assertEquals("POST", r.getMethod());
     assertEquals("/events/api/v1/subscriptions", r.getTarget());
     assertEquals("Bearer " + TOKEN, r.getHeaders().get("Authorization"));
-    assertEquals("sub-key", r.getHeaders().get("Ocp-Apim-Subscription-Key"));
+    assertEquals(KEY, r.getHeaders().get("Ocp-Apim-Subscription-Key"));
     assertTrue(r.getHeaders().get("Content-Type").startsWith("application/json"));
     assertEquals(Json.MAPPER.readTree("{\"endPoint\":\"" + ENDPOINT + "\",\"resourceFilter\":"
         + "\"urn:altinn:resource:my-broker-resource\",\"subjectFilter\":"
@@ -167,5 +181,55 @@ class EventsClientTest {
   @Test
   void builderNeedsTokens() {
     assertThrows(IllegalStateException.class, () -> EventsClient.builder().environment(AltinnEnvironment.TT02).build());
+  }
+
+  // ------------------------------------------------------------------------------------------------ hostile server
+
+  @Test
+  void redirectIsATypedErrorAndNothingReachesTheOtherOrigin() {
+    server.enqueue(new MockResponse.Builder().code(307)
+        .addHeader("Location", elsewhere.url("/events/api/v1/subscriptions?key=" + KEY).toString()).build());
+    BrokerRedirectException e = assertThrows(BrokerRedirectException.class, client::list);
+    assertEquals(elsewhere.url("/events/api/v1/subscriptions") + "?…", e.location());
+    assertFalse(e.getMessage().contains(KEY));
+    assertEquals(0, elsewhere.getRequestCount(), "neither the token nor the subscription key left for the other host");
+  }
+
+  @Test
+  void aSuppliedClientThatFollowsRedirectsIsDerivedIntoOneThatDoesNot() {
+    OkHttpClient follows = new OkHttpClient.Builder().followRedirects(true).build();
+    server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", elsewhere.url("/x").toString()).build());
+    try (EventsClient c = builder().httpClient(follows).build()) {
+      assertThrows(BrokerRedirectException.class, () -> c.get(7));
+    } finally {
+      follows.dispatcher().executorService().shutdown();
+    }
+    assertEquals(0, elsewhere.getRequestCount());
+  }
+
+  @Test
+  void oversizeOrInvalidAnswersAreTypedErrors() {
+    try (EventsClient c = builder().maxResponseSize(2048).build()) {
+      server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+          .body("{\"subscriptions\":[" + "{\"id\":1},".repeat(400) + "{\"id\":2}]}").build());
+      BrokerInvalidResponseException big = assertThrows(BrokerInvalidResponseException.class, c::list);
+      assertTrue(big.getMessage().contains("larger than the limit of 2048 bytes"), big.getMessage());
+      server.enqueue(new MockResponse.Builder().code(200).body("null").build());
+      assertThrows(BrokerInvalidResponseException.class, () -> c.get(1));
+      server.enqueue(new MockResponse.Builder().code(200).body("[]").build());
+      assertThrows(BrokerInvalidResponseException.class, c::list);
+      server.enqueue(new MockResponse.Builder().code(200).body("{\"subscriptions\":[{\"id\":\"one\"}]}").build());
+      assertThrows(BrokerInvalidResponseException.class, c::list);
+    }
+  }
+
+  @Test
+  void plainHttpPlatformUrlIsRejectedUnlessLoopback() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> builder().platformUrl("http://platform.tt02.altinn.example").build());
+    assertTrue(e.getMessage().startsWith("platformUrl must use https"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> builder().platformUrl("ftp://x").build());
+    builder().platformUrl("http://localhost:1").build().close();
+    builder().platformUrl("https://platform.tt02.altinn.no").build().close();
   }
 }
