@@ -40,8 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.brokerclient.AltinnEnvironment;
+import no.brokerclient.BrokerInterruptedException;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.internal.Backoff;
+import no.brokerclient.internal.Interruptible;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Text;
@@ -449,8 +451,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
       String base = issuer.endsWith("/") ? issuer : issuer + "/";
       HttpUrl url = HttpUrl.parse(base + ".well-known/oauth-authorization-server");
       Instant now = clock.instant();
-      try (Response r = http.newCall(new Request.Builder().url(url).header("Accept", "application/json").build())
-          .execute()) {
+      try (Response r = Interruptible.execute(http.newCall(new Request.Builder().url(url)
+          .header("Accept", "application/json").build()), "GET " + url.encodedPath())) {
         if (r.isSuccessful()) {
           JsonNode n;
           try (InputStream in = r.body().byteStream()) {
@@ -469,6 +471,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         }
         LOG.warn("Maskinporten metadata at {} answered HTTP {} without issuer and token_endpoint; using built-in"
             + " values for 5 minutes", url, r.code());
+      } catch (BrokerInterruptedException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         LOG.warn("Maskinporten metadata at {} unavailable ({}); using built-in values for 5 minutes", url, e.toString());
       }
@@ -500,7 +504,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         attempt++;
         Request req = request.get();
         long start = System.nanoTime();
-        try (Response r = http.newCall(req).execute()) {
+        try (Response r = Interruptible.execute(http.newCall(req), endpoint)) {
           String body = readBody(r.body());
           LOG.debug("{} for {} -> {} in {} ms (attempt {})", endpoint, key, r.code(),
               (System.nanoTime() - start) / 1_000_000, attempt);
@@ -571,12 +575,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     private void pause(String endpoint, Duration wait, String why, int attempt) {
       LOG.info("Retrying {} after {} in {} ms (retry {} of {})", endpoint, why, wait.toMillis(), attempt,
           retry.maxRetries());
-      try {
-        sleeper.sleep(wait);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new AccessTokenException("interrupted while waiting to retry a token request", ie);
-      }
+      Interruptible.sleep(sleeper, wait, "waiting to retry a token request");
     }
 
     private Token parseTokenResponse(String body) {
