@@ -5,7 +5,7 @@ package no.brokerclient;
  * the listener's exception, unchanged.
  *
  * <p>When this is thrown the transfer has stopped: an upload's connection is closed (the server sees an
- * incomplete body, so the transfer stays {@code UploadStarted} or fails; initialize a new one), a download's
+ * aborted body and marks the transfer {@code Failed}; initialize a new one), a download's
  * connection is released and a download to a file leaves the target untouched.
  */
 public final class ProgressListenerException extends BrokerException {

@@ -24,6 +24,7 @@ import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.model.FileTransferStatus;
+import no.brokerclient.testing.Connections;
 import no.brokerclient.testing.SilentPeer;
 import no.brokerclient.testing.SilentPeer.Reply;
 import no.brokerclient.testing.TestKeys;
@@ -99,8 +100,11 @@ class InterruptTest {
       Thread.sleep(300); // the thread is now blocked in a socket read
     }
     assertTrue(t.isAlive(), "the call did not block");
+    long start = System.nanoTime();
     t.interrupt();
     assertTimeoutPreemptively(BOUND, () -> t.join(), "the interrupted thread did not stop");
+    System.out.println("InterruptTest: interrupt to return " + (System.nanoTime() - start) / 1_000_000 + " ms ("
+        + out[0].thrown() + ")");
     return out[0];
   }
 
@@ -131,12 +135,11 @@ class InterruptTest {
     return Reply.complete(200, "application/json", json.getBytes(StandardCharsets.UTF_8));
   }
 
-  void assertNoConnectionCheckedOut() throws Exception {
-    assertTimeoutPreemptively(BOUND, () -> {
-      while (pool.connectionCount() != pool.idleConnectionCount()) {
-        Thread.sleep(20);
-      }
-    }, "a connection stayed in use");
+  /** Answers the overview, then sends 10,000 of the 1,000,000 promised download bytes and goes silent. */
+  BrokerClient stallingDownload(CountDownLatch seen) throws IOException {
+    return client(peer(seen, h -> h.contains("/download")
+        ? Reply.stallingBody(1_000_000, new byte[10_000]) : overview("Published", 1_000_000)).baseUrl(),
+        Sleeper.SYSTEM);
   }
 
   List<Path> files() throws IOException {
@@ -153,7 +156,7 @@ class InterruptTest {
     BrokerInterruptedException e = assertInterrupted(o);
     assertTrue(e.getMessage().contains("GET /broker/api/v1/filetransfer/" + ID), e.getMessage());
     assertEquals(1, peer.pendingRequests(), "sent once, not retried after the interrupt");
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
   }
 
   @Test
@@ -163,15 +166,13 @@ class InterruptTest {
     BrokerClient c = client(peer(seen, h -> Reply.silence()).baseUrl(), Sleeper.SYSTEM);
     Outcome o = interruptWhileBlocked(() -> c.upload(ID, file), seen);
     assertTrue(assertInterrupted(o).getMessage().contains("POST /broker/api/v1/filetransfer/" + ID + "/upload"));
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
   }
 
   @Test
   void downloadToPathOnAPeerThatStallsMidBodyEndsOnInterruptWithoutTarget() throws Exception {
     CountDownLatch seen = new CountDownLatch(2);
-    BrokerClient c = client(peer(seen, h -> h.contains("/download")
-        ? Reply.stallingBody(1_000_000, new byte[10_000]) : overview("Published", 1_000_000)).baseUrl(),
-        Sleeper.SYSTEM);
+    BrokerClient c = stallingDownload(seen);
     Path target = dir.resolve("out.bin");
     Outcome o = interruptWhileBlocked(() -> c.download(ID, target), seen);
     BrokerInterruptedException e = assertInterrupted(o);
@@ -179,15 +180,13 @@ class InterruptTest {
     assertFalse(Files.exists(target), "no file at the target");
     assertTrue(files().stream().allMatch(f -> f.getFileName().toString().endsWith(".part")), "only a partial: "
         + files());
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
   }
 
   @Test
   void openDownloadReadOnAStalledBodyEndsOnInterrupt() throws Exception {
     CountDownLatch seen = new CountDownLatch(2);
-    BrokerClient c = client(peer(seen, h -> h.contains("/download")
-        ? Reply.stallingBody(1_000_000, new byte[10_000]) : overview("Published", 1_000_000)).baseUrl(),
-        Sleeper.SYSTEM);
+    BrokerClient c = stallingDownload(seen);
     long[] read = new long[1];
     Outcome o = interruptWhileBlocked(() -> {
       try (InputStream in = c.openDownload(ID)) {
@@ -200,7 +199,7 @@ class InterruptTest {
     }, seen);
     assertInterrupted(o);
     assertEquals(10_000, read[0], "every byte sent was read before the stall");
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
   }
 
   @Test
@@ -253,7 +252,7 @@ class InterruptTest {
       Outcome o = interruptWhileBlocked(() -> mp.accessToken(AltinnScopes.SENDER), tokenSeen);
       assertTrue(assertInterrupted(o).getMessage().contains("Maskinporten token endpoint"), o.thrown().getMessage());
     }
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
   }
 
   @Test
@@ -270,6 +269,6 @@ class InterruptTest {
         assertTrue(assertInterrupted(o).getMessage().contains("Altinn token exchange"), o.thrown().getMessage());
       }
     }
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
   }
 }

@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import no.brokerclient.testing.Connections;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -57,13 +56,6 @@ class ProgressListenerTest extends MockServerTest {
     };
   }
 
-  void assertNoConnectionCheckedOut() {
-    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      while (pool.connectionCount() != pool.idleConnectionCount()) {
-        Thread.sleep(20);
-      }
-    }, "a connection stayed in use");
-  }
 
   void assertClientStillWorks() throws Exception {
     server.enqueue(json(200, overviewJson(ID, "Published", null, 10)));
@@ -81,7 +73,7 @@ class ProgressListenerTest extends MockServerTest {
     assertSame(BOOM, e.getCause());
     assertFalse(Files.exists(target), "no file at the target");
     assertEquals(2, server.getRequestCount(), "not retried");
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
     assertClientStillWorks();
   }
 
@@ -95,7 +87,7 @@ class ProgressListenerTest extends MockServerTest {
           java.io.OutputStream.nullOutputStream()));
       assertSame(BOOM, e.getCause());
     }
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
     assertClientStillWorks();
   }
 
@@ -106,7 +98,7 @@ class ProgressListenerTest extends MockServerTest {
     ProgressListenerException e = assertThrows(ProgressListenerException.class,
         () -> client.upload(ID, file, throwingAfter(100_000)));
     assertSame(BOOM, e.getCause());
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
     assertClientStillWorksAfterConsumedEnqueue();
   }
 
@@ -116,7 +108,7 @@ class ProgressListenerTest extends MockServerTest {
     ProgressListenerException e = assertThrows(ProgressListenerException.class,
         () -> client.upload(ID, new ByteArrayInputStream(data(500_000)), -1, throwingAfter(0)));
     assertSame(BOOM, e.getCause());
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
   }
 
   @Test
@@ -129,7 +121,7 @@ class ProgressListenerTest extends MockServerTest {
           max.accumulateAndGet(done, Math::max);
         }));
     assertTrue(max.get() <= 200_000, "reported " + max);
-    assertNoConnectionCheckedOut();
+    Connections.assertNoneInUse(pool);
   }
 
   /** The upload's enqueued answer may or may not have been consumed; either way a new call must work. */
