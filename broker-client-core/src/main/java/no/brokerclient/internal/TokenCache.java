@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import no.brokerclient.BrokerInterruptedException;
 import no.brokerclient.auth.AccessTokenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -195,7 +196,7 @@ public final class TokenCache<K> {
       return f.get();
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new AccessTokenException("interrupted while waiting for a token", ie);
+      throw new BrokerInterruptedException("interrupted while waiting for another thread's token request", ie);
     } catch (ExecutionException ee) {
       Throwable cause = ee.getCause();
       if (cause instanceof RuntimeException re) {
