@@ -178,6 +178,20 @@ class PartialDownloadTest extends MockServerTest {
   }
 
   @Test
+  void aPartialTheServerCannotContinueIsDroppedAndTheDownloadStartsOver() throws Exception {
+    Files.write(partial(ID, md5(DATA), DATA.length), Arrays.copyOf(DATA, 120_000));
+    enqueueOverview(md5(DATA));
+    server.enqueue(problem(416, "Range Not Satisfiable", "BRO-00029", "The requested byte range is not satisfiable."));
+    server.enqueue(octets(200, DATA));
+    client.download(ID, target());
+    take();
+    assertEquals("bytes=120000-", take().getHeaders().get("Range"));
+    assertNull(take().getHeaders().get("Range"));
+    assertArrayEquals(DATA, Files.readAllBytes(target()));
+    assertEquals(Set.of("out.bin"), names());
+  }
+
+  @Test
   void withoutAnMd5ThereIsNoResume() throws Exception {
     Files.write(partial(ID, null, DATA.length), new byte[120_000]);
     enqueueOverview(null);

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Resuming</b>: when the partial exists, is shorter than the declared size and the overview has an MD5, its
  * bytes are hashed and the download continues with {@code Range: bytes=<length>-}; the final MD5 then covers the
- * kept and the new bytes, and a mismatch deletes the partial and downloads once more from the start. Otherwise the
+ * kept and the new bytes, and a mismatch (or a {@code 416} for the range) deletes the partial and downloads once
+ * more from the start. Otherwise the
  * partial is truncated. If another download holds the partial's lock, this one uses a partial of its own, without
  * resume.
  *
@@ -93,8 +94,8 @@ public final class FileDownload {
     try {
       return attempt(streams, true);
     } catch (ResumedCorrupt e) {
-      LOG.warn("Download of file transfer {}: the resumed partial file did not give the right MD5; downloading"
-          + " from the start", id);
+      LOG.warn("Download of file transfer {}: resuming the partial file failed ({}); downloading from the start", id,
+          e.getCause().getMessage());
       return attempt(streams, false);
     }
   }
@@ -120,7 +121,13 @@ public final class FileDownload {
         throw new ResumedCorrupt(e);
       }
       throw e;
-    } catch (BrokerIOException | BrokerApiException | BrokerInterruptedException | ProgressListenerException e) {
+    } catch (BrokerApiException e) {
+      if (p.kept > 0 && e.statusCode() == 416) {
+        throw new ResumedCorrupt(e); // the server has fewer bytes than the partial: it cannot be this transfer's
+      }
+      keep = true;
+      throw e;
+    } catch (BrokerIOException | BrokerInterruptedException | ProgressListenerException e) {
       keep = true;
       throw e;
     } finally {
@@ -172,11 +179,11 @@ public final class FileDownload {
     return Hex.hex(sha.digest(material.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
   }
 
-  /** A resumed partial turned out wrong: start over once. */
+  /** A resumed partial turned out wrong (MD5, size, or a range the server cannot satisfy): start over once. */
   private static final class ResumedCorrupt extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    ResumedCorrupt(ChecksumMismatchException cause) {
+    ResumedCorrupt(BrokerException cause) {
       super(cause);
     }
   }
