@@ -203,6 +203,17 @@ class InterruptTest {
   }
 
   @Test
+  void aStreamOpenedByOneThreadAndReadByAnotherEndsWhenTheReaderIsInterrupted() throws Exception {
+    CountDownLatch seen = new CountDownLatch(2);
+    BrokerClient c = stallingDownload(seen);
+    try (InputStream in = c.openDownload(ID)) { // opened here, read on the interrupted thread
+      Outcome o = interruptWhileBlocked(() -> in.transferTo(java.io.OutputStream.nullOutputStream()), seen);
+      assertInterrupted(o);
+    }
+    Connections.assertNoneInUse(pool);
+  }
+
+  @Test
   void awaitStatusSleepingBetweenPollsEndsOnInterruptWithAnAccurateMessage() throws Exception {
     CountDownLatch seen = new CountDownLatch(1);
     BrokerClient c = client(peer(seen, h -> overview("UploadProcessing", 10)).baseUrl(), Sleeper.SYSTEM);
