@@ -110,7 +110,16 @@ public final class TokenCache<K> {
       refresh(key, e, true);
       return c.token.value();
     }
-    return await(refresh(key, e, false)).token.value();
+    while (true) {
+      try {
+        return await(refresh(key, e, false)).token.value();
+      } catch (BrokerInterruptedException ie) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw ie;
+        }
+        // The thread fetching for every waiter was interrupted, this one was not: fetch again.
+      }
+    }
   }
 
   /**
@@ -166,18 +175,23 @@ public final class TokenCache<K> {
       Token t = fetcher.apply(key);
       Cached c = cached(t);
       e.cached = c;
+      done(e, f);
       f.complete(c);
     } catch (RuntimeException | Error ex) {
       if (background) {
         LOG.warn("Background token refresh for {} failed; the current token is served until it nears expiry: {}",
             key, ex.toString());
       }
+      done(e, f);
       f.completeExceptionally(ex);
-    } finally {
-      synchronized (e) {
-        if (e.inflight == f) {
-          e.inflight = null;
-        }
+    }
+  }
+
+  /** Ends the in-flight fetch before its waiters wake, so a waiter that fetches again starts a new one. */
+  private void done(Entry e, CompletableFuture<Cached> f) {
+    synchronized (e) {
+      if (e.inflight == f) {
+        e.inflight = null;
       }
     }
   }
