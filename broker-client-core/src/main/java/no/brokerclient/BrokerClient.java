@@ -37,9 +37,11 @@ import java.util.stream.StreamSupport;
 import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.internal.DownloadStream;
 import no.brokerclient.internal.Durations;
+import no.brokerclient.internal.FileDownload;
 import no.brokerclient.internal.Hex;
 import no.brokerclient.internal.Hosts;
 import no.brokerclient.internal.HttpClients;
+import no.brokerclient.internal.Interruptible;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Text;
@@ -120,6 +122,8 @@ public final class BrokerClient implements AutoCloseable {
   private static final int COPY_CHUNK = 64 * 1024;
   /** Largest file accepted by {@link #initializeAndUpload}: Broker caps multipart bodies at 2^31-1 bytes. */
   public static final long MAX_MULTIPART_FILE_SIZE = Integer.MAX_VALUE - 1024 * 1024L;
+  /** Default of {@link Builder#maxUnknownSizeDownload}: 256 MiB. */
+  public static final long DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD = 256L << 20;
   /** Shortest interval between overview polls: Broker allows 120 overview calls a minute. */
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(500);
   static final Duration FIRST_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -140,6 +144,7 @@ public final class BrokerClient implements AutoCloseable {
   private final Sleeper sleeper;
   private final boolean hasSubscriptionKey;
   private final long maxResponseSize;
+  private final long maxUnknownSizeDownload;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BrokerClient(Builder b, HttpUrl baseUrl, OkHttpClient http) {
@@ -151,6 +156,7 @@ public final class BrokerClient implements AutoCloseable {
     this.sleeper = b.sleeper;
     this.hasSubscriptionKey = b.subscriptionKey != null;
     this.maxResponseSize = b.maxResponseSize;
+    this.maxUnknownSizeDownload = b.maxUnknownSizeDownload;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
         b.sleeper, b.clock, b.maxResponseSize);
   }
@@ -617,7 +623,7 @@ public final class BrokerClient implements AutoCloseable {
       if (wait.compareTo(MIN_POLL_INTERVAL) < 0) {
         wait = MIN_POLL_INTERVAL;
       }
-      Transport.sleep(sleeper, wait);
+      Interruptible.sleep(sleeper, wait, "waiting for file transfer " + fileTransferId + " to reach " + target);
       interval = Duration.ofMillis(Math.min(MAX_POLL_INTERVAL.toMillis(), (long) (interval.toMillis() * 1.5)));
     }
   }
@@ -634,16 +640,32 @@ public final class BrokerClient implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------- receiving
 
   /**
-   * Downloads a transfer to {@code target}: the bytes go to a temporary file in the same directory, are checked
+   * Downloads a transfer to {@code target}: the bytes go to a partial file in the same directory, are checked
    * against the overview's size and MD5, forced to disk, and only then atomically moved to {@code target}
-   * (replacing an existing file). On any failure the temporary file is deleted and {@code target} is untouched.
-   * A connection that breaks mid-way is resumed with a Range request.
+   * (replacing an existing file); {@code target} is never half-written. A connection that breaks mid-way is resumed
+   * with a Range request.
+   *
+   * <p>The partial file, {@code .<target name>.<key>.part}, survives a crash (even {@code kill -9}) and an
+   * interrupted, network-failed or listener-aborted download: the next download of the same transfer to the same
+   * target reuses its bytes and asks only for the rest ({@code Range: bytes=<kept>-}), then checks the MD5 over
+   * the whole file. The key is derived from the transfer id, its size and MD5 and the target name, so a partial of
+   * another transfer or size is never mistaken for this one; a resumed file that fails the MD5 is downloaded once
+   * more from the start. The partial is deleted when the bytes are wrong (checksum, size). Other partials of the
+   * same target that no running download holds and that were untouched for an hour are deleted when a download to
+   * that target starts. Resuming needs the overview's MD5; without it the download starts from the first byte.
+   *
+   * <p>The overview's {@code fileTransferSize} bounds the download: a byte past it fails with {@link
+   * ChecksumMismatchException}. A size of 0 (unknown) is bounded by {@link Builder#maxUnknownSizeDownload}
+   * instead; a negative or impossible size fails with {@link DownloadSizeException} before any byte is requested.
    *
    * @param fileTransferId the transfer, {@code Published}
    * @param target the file to create or replace; its directory must exist
    * @param listener progress
    * @return what was written and whether the checksum was verified
    * @throws ChecksumMismatchException if the bytes do not match (nothing is written to {@code target})
+   * @throws DownloadSizeException if the declared size is invalid, or unknown and the limit was passed
+   * @throws ProgressListenerException if {@code listener} threw (the transfer is aborted)
+   * @throws BrokerInterruptedException if the thread was interrupted (the call is cancelled, the flag stays set)
    */
   public DownloadResult download(UUID fileTransferId, Path target, ProgressListener listener) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
@@ -657,10 +679,8 @@ public final class BrokerClient implements AutoCloseable {
       throw new BrokerValidationException("target", abs + " is a directory; give a file path");
     }
     FileTransferOverview overview = overview(fileTransferId, scopes(Role.RECIPIENT, "download"));
-    try (DownloadStream in = downloadStream(fileTransferId, overview, listener)) {
-      long size = writeAtomically(abs, in);
-      return new DownloadResult(fileTransferId, abs, size, in.md5(), in.checksumVerified());
-    }
+    return new FileDownload(fileTransferId, abs, overview.checksum(), overview.fileTransferSize())
+        .run(() -> downloadStream(fileTransferId, overview, listener));
   }
 
   /**
@@ -676,17 +696,21 @@ public final class BrokerClient implements AutoCloseable {
 
   /**
    * Opens a transfer's bytes as a stream that verifies size and MD5 at end of stream and resumes broken
-   * connections. HTTP errors (403, 404…) are thrown here, before the stream is returned.
+   * connections. HTTP errors (403, 404…) are thrown here, before the stream is returned. The overview's size
+   * bounds the stream as for {@link #download(UUID, Path, ProgressListener)}, with {@link
+   * Builder#maxUnknownSizeDownload} when the size is unknown. An interrupt of a thread blocked in a read cancels
+   * the call: the read throws {@link BrokerInterruptedException}.
    *
    * @param fileTransferId the transfer, {@code Published}
    * @param listener progress
    * @return the stream; close it
+   * @throws DownloadSizeException if the declared size is invalid (reads throw it past the unknown-size limit)
    */
   public FileTransferDownload openDownload(UUID fileTransferId, ProgressListener listener) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
     Objects.requireNonNull(listener, "listener");
     FileTransferOverview overview = overview(fileTransferId, scopes(Role.RECIPIENT, "openDownload"));
-    return new FileTransferDownload(downloadStream(fileTransferId, overview, listener), overview);
+    return new FileTransferDownload(downloadStream(fileTransferId, overview, listener).open(), overview);
   }
 
   /**
@@ -706,7 +730,8 @@ public final class BrokerClient implements AutoCloseable {
     return new DownloadStream(id, pos -> transport.execute(Call.of("GET", u, scopes, true)
         .accept("application/octet-stream")
         .range(pos > 0 ? "bytes=" + pos + "-" : null)
-        .hint(hint)), overview.checksum(), overview.fileTransferSize(), transport, listener).open();
+        .hint(hint)), overview.checksum(), overview.fileTransferSize(), maxUnknownSizeDownload, transport,
+        listener);
   }
 
   /**
@@ -1077,6 +1102,7 @@ public final class BrokerClient implements AutoCloseable {
     private String userAgentSuffix;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
+    private long maxUnknownSizeDownload = DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD;
 
     private Builder() {}
 
@@ -1210,6 +1236,22 @@ public final class BrokerClient implements AutoCloseable {
         throw new IllegalArgumentException("userAgent must be printable ASCII");
       }
       this.userAgentSuffix = suffix;
+      return this;
+    }
+
+    /**
+     * The most bytes a download may bring when the transfer's overview declares no size ({@code fileTransferSize}
+     * 0 or missing, which Broker reports only before an upload): past it the download fails with {@link
+     * DownloadSizeException} and nothing is written to the target. A declared size is always the bound itself.
+     *
+     * @param bytes at least 1; default {@link BrokerClient#DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD} (256 MiB)
+     * @return this builder
+     */
+    public Builder maxUnknownSizeDownload(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxUnknownSizeDownload must be at least 1 byte, got " + bytes);
+      }
+      this.maxUnknownSizeDownload = bytes;
       return this;
     }
 

@@ -11,6 +11,9 @@ package no.brokerclient;
  *       BrokerInvalidResponseException}: a success answer could not be accepted.</li>
  *   <li>{@link BrokerValidationException}: the request was rejected locally, before any network call.</li>
  *   <li>{@link ChecksumMismatchException}: downloaded bytes did not match the transfer's MD5.</li>
+ *   <li>{@link DownloadSizeException}: a download's declared size was invalid, or unknown and past the limit.</li>
+ *   <li>{@link ProgressListenerException}: the caller's {@link ProgressListener} threw; the transfer was aborted.</li>
+ *   <li>{@link BrokerInterruptedException}: the thread was interrupted; the call in flight was cancelled.</li>
  *   <li>{@link FileTransferFailedException} and {@link BrokerTimeoutException}: waiting for a status ended badly.</li>
  *   <li>{@link no.brokerclient.auth.AccessTokenException}: no access token could be obtained.</li>
  * </ul>

@@ -19,6 +19,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import no.brokerclient.auth.AltinnScopes;
+import no.brokerclient.internal.FileDownload;
 import no.brokerclient.internal.Hex;
 import no.brokerclient.model.DownloadResult;
 import okio.Buffer;
@@ -137,7 +138,7 @@ class DownloadTest extends MockServerTest {
   }
 
   @Test
-  void truncatedDownloadFailsAfterRetriesWithoutTarget() throws Exception {
+  void truncatedDownloadFailsAfterRetriesWithoutTargetKeepingThePartial() throws Exception {
     byte[] data = data(50_000);
     server.enqueue(json(200, overviewJson(ID, "Published", md5(data), data.length)));
     for (int i = 0; i < 3; i++) {
@@ -148,7 +149,9 @@ class DownloadTest extends MockServerTest {
     server.enqueue(json(500, "{}"));
     Path target = dir.resolve("out.bin");
     assertThrows(BrokerException.class, () -> client.download(ID, target));
-    assertEquals(List.of(), files());
+    Path partial = new FileDownload(ID, target.toAbsolutePath(), md5(data), data.length).partialPath();
+    assertEquals(List.of(partial), files(), "no target; only the partial kept for a resume");
+    assertArrayEquals(Arrays.copyOf(data, 100), Files.readAllBytes(partial));
   }
 
   @Test

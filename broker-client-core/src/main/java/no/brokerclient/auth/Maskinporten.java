@@ -39,11 +39,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.brokerclient.AltinnEnvironment;
+import no.brokerclient.BrokerInterruptedException;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.internal.Backoff;
 import no.brokerclient.internal.Bodies;
 import no.brokerclient.internal.Hosts;
 import no.brokerclient.internal.HttpClients;
+import no.brokerclient.internal.Interruptible;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Text;
@@ -453,8 +455,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
       String base = issuer.endsWith("/") ? issuer : issuer + "/";
       HttpUrl url = HttpUrl.parse(base + ".well-known/oauth-authorization-server");
       Instant now = clock.instant();
-      try (Response r = http.newCall(new Request.Builder().url(url).header("Accept", "application/json").build())
-          .execute()) {
+      try (Response r = Interruptible.execute(http.newCall(new Request.Builder().url(url)
+          .header("Accept", "application/json").build()), "GET " + url.encodedPath())) {
         if (HttpClients.isRedirect(r.code())) {
           LOG.warn("Maskinporten metadata at {} answered HTTP {} redirecting to {}, which is not followed; using"
               + " built-in values for 5 minutes", url, r.code(), HttpClients.location(r));
@@ -478,6 +480,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         }
         LOG.warn("Maskinporten metadata at {} answered HTTP {} without a usable issuer and token_endpoint; using"
             + " built-in values for 5 minutes", url, r.code());
+      } catch (BrokerInterruptedException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         LOG.warn("Maskinporten metadata at {} unavailable ({}); using built-in values for 5 minutes", url, e.toString());
       }
@@ -523,7 +527,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         attempt++;
         Request req = request.get();
         long start = System.nanoTime();
-        try (Response r = http.newCall(req).execute()) {
+        try (Response r = Interruptible.execute(http.newCall(req), endpoint)) {
           boolean ok = r.isSuccessful();
           String body = ok ? successBody(endpoint, r) : Bodies.prefix(r.body(), ERROR_BODY_LIMIT);
           LOG.debug("{} for {} -> {} in {} ms (attempt {})", endpoint, key, r.code(),
@@ -610,12 +614,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     private void pause(String endpoint, Duration wait, String why, int attempt) {
       LOG.info("Retrying {} after {} in {} ms (retry {} of {})", endpoint, why, wait.toMillis(), attempt,
           retry.maxRetries());
-      try {
-        sleeper.sleep(wait);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new AccessTokenException("interrupted while waiting to retry a token request", ie);
-      }
+      Interruptible.sleep(sleeper, wait, "waiting to retry a token request");
     }
 
     private Token parseTokenResponse(String body) {

@@ -7,7 +7,9 @@ import java.util.UUID;
 import java.util.function.LongFunction;
 import no.brokerclient.BrokerIOException;
 import no.brokerclient.ChecksumMismatchException;
+import no.brokerclient.DownloadSizeException;
 import no.brokerclient.ProgressListener;
+import no.brokerclient.ProgressListenerException;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,11 @@ import org.slf4j.LoggerFactory;
  * The bytes of a file transfer, hashed as they are read. When the connection breaks, it reopens the download with
  * {@code Range: bytes=<position>-} (up to the retry policy's count) and carries on; at end of stream it checks the
  * size and MD5 against the overview and throws {@link ChecksumMismatchException} instead of returning -1 if they
- * differ. Not thread-safe (like any InputStream). Internal.
+ * differ. A declared size bounds the stream: a byte past it fails at once, before progress is reported or the
+ * byte is returned. Without a declared size (0 or missing) the stream is bounded by the unknown-size limit and
+ * fails with {@link DownloadSizeException} past it. A declared size Broker can never report (negative, or above
+ * {@link DownloadSizeException#MAX_BROKER_FILE_SIZE}) is refused before any request. Not thread-safe (like any
+ * InputStream). Internal.
  */
 public final class DownloadStream extends InputStream {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadStream.class);
@@ -28,7 +34,8 @@ public final class DownloadStream extends InputStream {
   private final int maxResumes;
   private final Transport transport;
   private final ProgressListener listener;
-  private final MessageDigest digest = Hex.md5();
+  private final long unknownSizeLimit;
+  private MessageDigest digest = Hex.md5();
 
   private Response response;
   private InputStream in;
@@ -42,12 +49,20 @@ public final class DownloadStream extends InputStream {
    * @param id the transfer
    * @param opener opens the download from an offset (a 2xx response; 206 when the offset is non-zero and honoured)
    * @param expectedMd5 lower-case hex from the overview, or {@code null}/empty when unknown
-   * @param expectedSize bytes from the overview, or a value ≤ 0 when unknown
+   * @param expectedSize bytes from the overview, or 0 when unknown
+   * @param unknownSizeLimit the most bytes read when {@code expectedSize} is unknown
    * @param transport for backoff between resumes
    * @param listener progress
+   * @throws DownloadSizeException if {@code expectedSize} is negative or above what Broker can hold
    */
   public DownloadStream(UUID id, LongFunction<Response> opener, String expectedMd5, long expectedSize,
-      Transport transport, ProgressListener listener) {
+      long unknownSizeLimit, Transport transport, ProgressListener listener) {
+    if (expectedSize < 0 || expectedSize > DownloadSizeException.MAX_BROKER_FILE_SIZE) {
+      throw new DownloadSizeException(id, "the overview declares fileTransferSize " + expectedSize + ", which"
+          + " Broker never reports (valid: 0 to " + DownloadSizeException.MAX_BROKER_FILE_SIZE + " bytes)",
+          DownloadSizeException.MAX_BROKER_FILE_SIZE);
+    }
+    this.unknownSizeLimit = unknownSizeLimit;
     this.id = id;
     this.opener = opener;
     this.expectedMd5 = expectedMd5 == null || expectedMd5.isBlank() ? null : expectedMd5.strip().toLowerCase();
@@ -55,6 +70,28 @@ public final class DownloadStream extends InputStream {
     this.maxResumes = transport.retryPolicy().maxRetries();
     this.transport = transport;
     this.listener = listener;
+  }
+
+  /**
+   * Continues a download whose first {@code kept} bytes are already at hand (in a partial file): the next request
+   * asks for {@code Range: bytes=<kept>-}. Call before {@link #open()}.
+   *
+   * @param kept bytes already at hand, fewer than the declared size
+   * @param digestOfKept the MD5 state after those bytes
+   * @return this
+   */
+  public DownloadStream resumeFrom(long kept, MessageDigest digestOfKept) {
+    if (response != null || kept < 0 || (expectedSize > 0 && kept >= expectedSize)) {
+      throw new IllegalStateException("cannot resume from " + kept);
+    }
+    this.position = kept;
+    this.digest = digestOfKept;
+    return this;
+  }
+
+  /** @return the declared size, or -1 when unknown */
+  public long expectedSize() {
+    return expectedSize > 0 ? expectedSize : -1;
   }
 
   /**
@@ -104,12 +141,23 @@ public final class DownloadStream extends InputStream {
         verify();
         return -1;
       }
-      digest.update(b, off, n);
-      position += n;
-      listener.onProgress(position, expectedSize > 0 ? expectedSize : -1);
-      if (expectedSize > 0 && position > expectedSize) {
+      if (expectedSize > 0 && position + n > expectedSize) {
         closeResponse();
         throw new ChecksumMismatchException(id, expectedSize + " bytes", "more than " + expectedSize + " bytes");
+      }
+      if (expectedSize == 0 && position + n > unknownSizeLimit) {
+        closeResponse();
+        throw new DownloadSizeException(id, "the overview declares no size, and the server sent more than the"
+            + " limit for downloads of unknown size, " + unknownSizeLimit + " bytes (BrokerClient.Builder"
+            + ".maxUnknownSizeDownload)", unknownSizeLimit);
+      }
+      digest.update(b, off, n);
+      position += n;
+      try {
+        Progress.report(listener, position, expectedSize());
+      } catch (ProgressListenerException e) {
+        closeResponse();
+        throw e;
       }
       return n;
     }

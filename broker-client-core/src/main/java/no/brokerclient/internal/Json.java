@@ -30,6 +30,7 @@ public final class Json {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // a size of 12.5 bytes is an error, not 12
       .addModule(new SimpleModule("broker-client")
           .addDeserializer(Instant.class, stringDeserializer(Json::parseInstant))
           .addDeserializer(FileTransferStatus.class, stringDeserializer(FileTransferStatus::valueOf))

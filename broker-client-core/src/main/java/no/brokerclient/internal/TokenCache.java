@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import no.brokerclient.BrokerInterruptedException;
 import no.brokerclient.auth.AccessTokenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +110,16 @@ public final class TokenCache<K> {
       refresh(key, e, true);
       return c.token.value();
     }
-    return await(refresh(key, e, false)).token.value();
+    while (true) {
+      try {
+        return await(refresh(key, e, false)).token.value();
+      } catch (BrokerInterruptedException ie) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw ie;
+        }
+        // The thread fetching for every waiter was interrupted, this one was not: fetch again.
+      }
+    }
   }
 
   /**
@@ -165,18 +175,23 @@ public final class TokenCache<K> {
       Token t = fetcher.apply(key);
       Cached c = cached(t);
       e.cached = c;
+      done(e, f);
       f.complete(c);
     } catch (RuntimeException | Error ex) {
       if (background) {
         LOG.warn("Background token refresh for {} failed; the current token is served until it nears expiry: {}",
             key, ex.toString());
       }
+      done(e, f);
       f.completeExceptionally(ex);
-    } finally {
-      synchronized (e) {
-        if (e.inflight == f) {
-          e.inflight = null;
-        }
+    }
+  }
+
+  /** Ends the in-flight fetch before its waiters wake, so a waiter that fetches again starts a new one. */
+  private void done(Entry e, CompletableFuture<Cached> f) {
+    synchronized (e) {
+      if (e.inflight == f) {
+        e.inflight = null;
       }
     }
   }
@@ -195,7 +210,7 @@ public final class TokenCache<K> {
       return f.get();
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new AccessTokenException("interrupted while waiting for a token", ie);
+      throw new BrokerInterruptedException("interrupted while waiting for another thread's token request", ie);
     } catch (ExecutionException ee) {
       Throwable cause = ee.getCause();
       if (cause instanceof RuntimeException re) {

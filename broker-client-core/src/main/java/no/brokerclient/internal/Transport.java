@@ -20,7 +20,6 @@ import no.brokerclient.ApiError;
 import no.brokerclient.BrokerAccessDeniedException;
 import no.brokerclient.BrokerApiException;
 import no.brokerclient.BrokerConflictException;
-import no.brokerclient.BrokerException;
 import no.brokerclient.BrokerIOException;
 import no.brokerclient.BrokerInvalidResponseException;
 import no.brokerclient.BrokerNotFoundException;
@@ -114,7 +113,7 @@ public final class Transport {
       long start = System.nanoTime();
       Response response;
       try {
-        response = http.newCall(request).execute();
+        response = Interruptible.execute(http.newCall(request), call.method + " " + call.loggedPath());
       } catch (IOException e) {
         boolean maySent = maySent(e);
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -188,18 +187,13 @@ public final class Transport {
   }
 
   /**
-   * Sleeps, turning interruption into a {@link BrokerException} with the interrupt flag restored.
+   * Sleeps, turning interruption into a {@link no.brokerclient.BrokerInterruptedException} with the interrupt flag set.
    *
    * @param sleeper the sleeper
    * @param wait how long
    */
   public static void sleep(Sleeper sleeper, Duration wait) {
-    try {
-      sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BrokerException("interrupted while waiting to retry", e);
-    }
+    Interruptible.sleep(sleeper, wait, "waiting to retry");
   }
 
   /**

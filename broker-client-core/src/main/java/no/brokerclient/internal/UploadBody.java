@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import no.brokerclient.ProgressListener;
+import no.brokerclient.ProgressListenerException;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okio.BufferedSink;
 
 /**
  * Streams file bytes to the server in 64 KiB chunks, reporting progress and, unless the caller already knows it,
- * computing their MD5; never holds more than one chunk. Internal.
+ * computing their MD5; never holds more than one chunk. Progress is reported after a chunk is checked against the
+ * declared length and written, so it never exceeds that length. Internal.
  */
 public final class UploadBody extends RequestBody {
   /** {@code application/octet-stream}. */
@@ -82,7 +84,12 @@ public final class UploadBody extends RequestBody {
         }
         done += n;
         sent = done;
-        listener.onProgress(done, length);
+        try {
+          Progress.report(listener, done, length);
+        } catch (ProgressListenerException e) {
+          // An IOException, so that OkHttp discards the half-written connection; Interruptible rethrows e.
+          throw new Interruptible.CallbackAbort(e);
+        }
       }
     }
     if (length >= 0 && done != length) {

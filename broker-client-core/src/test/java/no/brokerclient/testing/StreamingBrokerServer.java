@@ -9,20 +9,32 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import no.brokerclient.internal.Hex;
 
 /**
  * A loopback server that streams like Broker: upload bodies are hashed as they arrive and never stored; downloads
- * are generated on the fly. Enough of the Broker API for large-transfer tests and benchmarks.
+ * are generated on the fly and honour {@code Range: bytes=<from>-} with {@code 206}, like Broker. Enough of the
+ * Broker API for large-transfer tests and benchmarks. Downloads can be slowed down ({@link #throttle}) so a test can
+ * stop a client in the middle of one; every download request's {@code Range} header is recorded.
  */
 public final class StreamingBrokerServer implements AutoCloseable {
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+
   private final HttpServer server;
   private final long downloadSize;
   private final long downloadSeed;
   private final String downloadMd5;
   private volatile String uploadedMd5;
   private volatile long uploadedBytes;
+  private volatile long pauseNanosPerChunk;
+  private final List<String> downloadRanges = new CopyOnWriteArrayList<>();
 
   /**
    * @param downloadSize size of the file served for download
@@ -48,6 +60,20 @@ public final class StreamingBrokerServer implements AutoCloseable {
   /** @return MD5 of the last upload received */
   public String uploadedMd5() {
     return uploadedMd5;
+  }
+
+  /**
+   * @param pausePerChunk how long to pause after each 256 KiB of a download; zero for full speed
+   * @return this
+   */
+  public StreamingBrokerServer throttle(Duration pausePerChunk) {
+    this.pauseNanosPerChunk = pausePerChunk.toNanos();
+    return this;
+  }
+
+  /** @return the {@code Range} header of every download request so far ({@code "none"} when absent) */
+  public List<String> downloadRanges() {
+    return List.copyOf(downloadRanges);
   }
 
   /** @return size of the last upload received */
@@ -76,13 +102,27 @@ public final class StreamingBrokerServer implements AutoCloseable {
         uploadedBytes = n;
         json(ex, "{\"fileTransferId\":\"" + id + "\"}");
       } else if ("GET".equals(ex.getRequestMethod()) && "download".equals(tail)) {
+        String range = ex.getRequestHeaders().getFirst("Range");
+        downloadRanges.add(range == null ? "none" : range);
+        Matcher m = range == null ? null : RANGE.matcher(range);
+        long from = m != null && m.matches() ? Long.parseLong(m.group(1)) : 0;
         ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
-        ex.sendResponseHeaders(200, downloadSize);
+        if (from > 0) {
+          ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (downloadSize - 1) + "/" + downloadSize);
+          ex.sendResponseHeaders(206, downloadSize - from);
+        } else {
+          ex.sendResponseHeaders(200, downloadSize);
+        }
         byte[] buf = new byte[256 * 1024];
         try (InputStream in = new GeneratedStream(downloadSize, downloadSeed); OutputStream out = ex.getResponseBody()) {
+          in.skipNBytes(from);
           int r;
           while ((r = in.read(buf)) != -1) {
             out.write(buf, 0, r);
+            long pause = pauseNanosPerChunk;
+            if (pause > 0) {
+              LockSupport.parkNanos(pause);
+            }
           }
         }
       } else if ("GET".equals(ex.getRequestMethod()) && tail.isEmpty()) {

@@ -273,18 +273,22 @@ class ReliabilityMatrixTest {
   }
 
   @Test
-  void repeatedlyTruncatedDownloadLeavesNoFile() throws Exception {
+  void repeatedlyTruncatedDownloadKeepsItsPartialForTheRerun() throws Exception {
     FileTransferOverview sent = published(300_000);
     for (int i = 0; i < 3; i++) {
       fake.failNext("GET", "/broker/api/v1/filetransfer/" + sent.fileTransferId() + "/download",
           FakeAltinn.Failure.truncateDownloadAfter(1000));
     }
-    BrokerIOException e = assertThrows(BrokerIOException.class,
-        () -> recipient.download(sent.fileTransferId(), dir.resolve("out.bin")));
+    Path target = dir.resolve("out.bin");
+    BrokerIOException e = assertThrows(BrokerIOException.class, () -> recipient.download(sent.fileTransferId(), target));
     remember(e);
-    assertEquals(List.of(), files());
-    row("Download cut on every attempt", "download to Path", "`BrokerIOException` after the resumes; no target and no"
-        + " temporary file");
+    List<Path> left = files();
+    assertEquals(1, left.size(), "only the partial file: " + left);
+    assertTrue(left.get(0).getFileName().toString().endsWith(".part"), left.toString());
+    recipient.download(sent.fileTransferId(), target);
+    assertEquals(List.of(target), files(), "the rerun resumed the partial and moved it into place");
+    row("Download cut on every attempt", "download to Path", "`BrokerIOException` after the resumes; no target; the"
+        + " bytes so far kept in the partial file, which the next download resumes and moves into place");
   }
 
   @Test
