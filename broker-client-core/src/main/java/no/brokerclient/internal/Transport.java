@@ -1,6 +1,7 @@
 package no.brokerclient.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -273,7 +274,7 @@ public final class Transport {
             + " it with maxResponseSize on the builder)", e);
       }
       if (e instanceof JacksonException j) {
-        throw invalid(call, "is not valid JSON for " + type.getSimpleName() + ": "
+        throw invalid(call, "is not valid JSON for " + type.getSimpleName() + jsonPath(j) + ": "
             + Text.clean(j.getOriginalMessage(), 200), e);
       }
       throw new BrokerIOException(call.method + " " + call.loggedPath() + ": reading the response failed", e, true);
@@ -282,6 +283,18 @@ public final class Transport {
       throw invalid(call, "is empty or null where " + type.getSimpleName() + " was expected", null);
     }
     return value;
+  }
+
+  /** Where in the body a mapping failed, e.g. {@code " at fileTransferSize"}; empty when unknown. */
+  private static String jsonPath(JacksonException e) {
+    if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+      return "";
+    }
+    StringBuilder at = new StringBuilder(" at ");
+    for (JsonMappingException.Reference r : m.getPath()) {
+      at.append(r.getFieldName() != null ? (at.length() > 4 ? "." : "") + r.getFieldName() : "[" + r.getIndex() + "]");
+    }
+    return Text.clean(at.toString(), 200);
   }
 
   /**
