@@ -1,5 +1,5 @@
 /**
- * broker-client durable: an {@link no.brokerclient.durable.Inbox} and an {@code Outbox}
+ * broker-client durable: an {@link no.brokerclient.durable.Inbox} and an {@link no.brokerclient.durable.Outbox}
  * whose state lives in a database through {@link no.brokerclient.durable.DurableStore} (PostgreSQL in production,
  * embedded H2 by default), so transfers survive crashes and several instances share the work.
  */

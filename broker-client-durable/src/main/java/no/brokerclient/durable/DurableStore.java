@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Where the {@link Inbox} and {@code Outbox} keep their state. {@link JdbcDurableStore} is the implementation
+ * Where the {@link Inbox} and {@link Outbox} keep their state. {@link JdbcDurableStore} is the implementation
  * (PostgreSQL, or embedded H2); another one must keep the same promises:
  *
  * <ul>

@@ -49,27 +49,23 @@ import org.slf4j.LoggerFactory;
  * <h2>States</h2>
  * {@link InboxState#DISCOVERED} → (claimed by one instance with a lease) → {@link InboxState#DOWNLOADED} → {@link
  * InboxState#HANDLED} → {@link InboxState#CONFIRMED}. A failure records the attempt, the error and the next attempt
- * time (doubling backoff); after {@link Builder#maxAttempts} it is {@link InboxState#QUARANTINED}. A transfer that
+ * time (doubling backoff); after {@link WorkerBuilder#maxAttempts} it is {@link InboxState#QUARANTINED}. A transfer that
  * is unknown, purged, cancelled or has no file (404, {@code BRO-00003}) becomes {@link InboxState#GONE} and is not
  * retried. An instance that dies leaves its claims; they lapse after the lease and another instance resumes from
  * the last recorded state: a download starts again, a handler that may have run runs again (at least once), and a
  * transfer whose handler returned is confirmed after checking that it is not confirmed already.
  *
  * <h2>Threads</h2>
- * {@link Builder#concurrency} worker threads (default 4) claim and process one transfer at a time; {@link
+ * {@link WorkerBuilder#concurrency} worker threads (default 4) claim and process one transfer at a time; {@link
  * #listener()} and {@link #offer} only write a row, so webhook answers stay fast. {@link #close()} stops claiming,
- * gives running work {@link Builder#shutdownTimeout} to finish and releases the rest. Thread-safe.
+ * gives running work {@link WorkerBuilder#shutdownTimeout} to finish and releases the rest. Thread-safe.
  */
 public final class Inbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
 
   /** Points in the processing of one transfer, for tests that crash the process there. */
   enum Step {
-    DOWNLOADED, HANDLED, CONFIRMED
-  }
-
-  interface StepHook {
-    void at(Step step, UUID fileTransferId);
+    DOWNLOADING, DOWNLOADED, HANDLED, CONFIRMED
   }
 
   private final BrokerClient client;
@@ -90,7 +86,7 @@ public final class Inbox implements AutoCloseable {
     this.organization = b.organization;
     this.directory = b.directory;
     this.handler = b.handler;
-    this.instanceId = b.instanceId != null ? b.instanceId : Instances.id();
+    this.instanceId = b.instanceIdOrDefault();
     this.deleteAfterConfirm = b.deleteAfterConfirm;
     this.settings = b.settings;
     this.clock = b.clock;
@@ -197,7 +193,8 @@ public final class Inbox implements AutoCloseable {
           return;
         }
         Path target = directory.resolve(e.fileTransferId() + ".bin");
-        DownloadResult r = client.download(e.fileTransferId(), target);
+        DownloadResult r = client.download(e.fileTransferId(), target, hook.halfway(Step.DOWNLOADING,
+            e.fileTransferId()));
         e = save(e.downloaded(r.path(), r.size(), r.md5()), InboxState.DISCOVERED, held);
         if (e == null) {
           return;
@@ -349,7 +346,7 @@ public final class Inbox implements AutoCloseable {
     }
   }
 
-  /** Stops the workers: running work gets {@link Builder#shutdownTimeout} to finish; unfinished claims are released. */
+  /** Stops the workers: running work gets {@link WorkerBuilder#shutdownTimeout} to finish; unfinished claims are released. */
   @Override
   public void close() {
     workers.close(settings.shutdownTimeout());
@@ -361,20 +358,16 @@ public final class Inbox implements AutoCloseable {
   }
 
   /**
-   * Builds an {@link Inbox}. Required: {@link #client}, {@link #store}, {@link #organization}, {@link #directory},
+   * Builds an {@link Inbox}; the worker settings are in {@link WorkerBuilder}. Required: {@link #client}, {@link #store}, {@link #organization}, {@link #directory},
    * {@link #handler}.
    */
-  public static final class Builder {
+  public static final class Builder extends WorkerBuilder<Builder> {
     private BrokerClient client;
     private DurableStore store;
     private OrganizationNumber organization;
     private Path directory;
     private InboxHandler handler;
-    private String instanceId;
     private boolean deleteAfterConfirm = true;
-    private Settings settings = Settings.defaults();
-    private Clock clock = Clock.systemUTC();
-    private StepHook hook = (step, id) -> { };
 
     private Builder() {}
 
@@ -429,63 +422,6 @@ public final class Inbox implements AutoCloseable {
     }
 
     /**
-     * @param n worker threads, 1-256; default 4
-     * @return this
-     */
-    public Builder concurrency(int n) {
-      settings = settings.concurrency(n);
-      return this;
-    }
-
-    /**
-     * @param lease how long a claim lasts without renewal; renewed every third of it while working; default 5
-     *     minutes. After a crash other instances wait this long before resuming the crashed instance's work
-     * @return this
-     */
-    public Builder lease(Duration lease) {
-      settings = settings.lease(lease);
-      return this;
-    }
-
-    /**
-     * @param interval how often idle workers look for due work in the store; default 1 s (work offered in this
-     *     process wakes them at once)
-     * @return this
-     */
-    public Builder pollInterval(Duration interval) {
-      settings = settings.pollInterval(interval);
-      return this;
-    }
-
-    /**
-     * @param n failed attempts (download, handler or confirm) before a transfer is quarantined; default 10
-     * @return this
-     */
-    public Builder maxAttempts(int n) {
-      settings = settings.maxAttempts(n);
-      return this;
-    }
-
-    /**
-     * @param initial wait after the first failure, doubled after each further one; default 10 s
-     * @param max longest wait; default 15 minutes
-     * @return this
-     */
-    public Builder backoff(Duration initial, Duration max) {
-      settings = settings.backoff(initial, max);
-      return this;
-    }
-
-    /**
-     * @param timeout how long {@link Inbox#close()} lets running work finish before interrupting it; default 30 s
-     * @return this
-     */
-    public Builder shutdownTimeout(Duration timeout) {
-      settings = settings.shutdownTimeout(timeout);
-      return this;
-    }
-
-    /**
      * @param delete delete the downloaded file once confirmed; default {@code true} (the handler moves or copies
      *     what it keeps)
      * @return this
@@ -495,55 +431,12 @@ public final class Inbox implements AutoCloseable {
       return this;
     }
 
-    /**
-     * @param id this instance's name in the store's {@code owner} column; default host name, process id and a
-     *     random suffix
-     * @return this
-     */
-    public Builder instanceId(String id) {
-      this.instanceId = Instances.check(id);
-      return this;
-    }
-
-    Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock);
-      return this;
-    }
-
-    Builder hook(StepHook hook) {
-      this.hook = Objects.requireNonNull(hook);
-      return this;
-    }
-
     /** @return the inbox (not started: call {@link Inbox#start()}) */
     public Inbox build() {
       if (client == null || store == null || organization == null || directory == null || handler == null) {
         throw new IllegalStateException("Inbox needs client, store, organization, directory and handler");
       }
       return new Inbox(this);
-    }
-  }
-
-  /** Instance ids. */
-  static final class Instances {
-    private Instances() {}
-
-    static String id() {
-      String host;
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (IOException e) {
-        host = "unknown-host";
-      }
-      return check(host + ":" + ProcessHandle.current().pid() + ":"
-          + UUID.randomUUID().toString().substring(0, 8));
-    }
-
-    static String check(String id) {
-      if (id == null || id.isBlank() || id.length() > 200) {
-        throw new IllegalArgumentException("instanceId must be 1-200 characters");
-      }
-      return id;
     }
   }
 }

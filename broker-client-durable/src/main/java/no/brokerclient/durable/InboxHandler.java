@@ -5,8 +5,8 @@ package no.brokerclient.durable;
  * transfer: after a crash, a lost lease or a failure to record that it returned, it runs again with the same {@link
  * ReceivedFile#idempotencyKey()}, so make it idempotent (an upsert keyed on it, or a check first). The download is
  * confirmed only after it returns; if it throws, it is tried again after a backoff, and after {@link
- * Inbox.Builder#maxAttempts} failures the transfer is quarantined (never confirmed). Called on the inbox's worker
- * threads, at most {@link Inbox.Builder#concurrency} at a time.
+ * WorkerBuilder#maxAttempts} failures the transfer is quarantined (never confirmed). Called on the inbox's worker
+ * threads, at most {@link WorkerBuilder#concurrency} at a time.
  */
 @FunctionalInterface
 public interface InboxHandler {

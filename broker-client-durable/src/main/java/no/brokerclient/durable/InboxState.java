@@ -14,7 +14,7 @@ public enum InboxState {
   HANDLED,
   /** Confirmed to Broker. Final. */
   CONFIRMED,
-  /** Failed {@link Inbox.Builder#maxAttempts} times; left alone until a person looks. Final. */
+  /** Failed {@link WorkerBuilder#maxAttempts} times; left alone until a person looks. Final. */
   QUARANTINED,
   /** Purged, expired, cancelled or unknown at Broker (404, {@code BRO-00003}, status {@code Purged}). Final. */
   GONE;

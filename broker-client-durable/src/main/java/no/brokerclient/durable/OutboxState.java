@@ -1,7 +1,7 @@
 package no.brokerclient.durable;
 
 /**
- * Where a submission is in the {@code Outbox}: {@code RECORDED → INITIALIZING → INITIALIZED → UPLOADED → PUBLISHED},
+ * Where a submission is in the {@link Outbox}: {@code RECORDED → INITIALIZING → INITIALIZED → UPLOADED → PUBLISHED},
  * or {@code FAILED} (Broker failed the transfer: malware, checksum) or {@code QUARANTINED} (too many attempts).
  */
 public enum OutboxState {
@@ -9,7 +9,7 @@ public enum OutboxState {
   RECORDED,
   /** An initialize call may be under way: after a crash the outbox looks for it with {@code findInitialized}. */
   INITIALIZING,
-  /** Broker knows the transfer ({@code fileTransferId}); the upload has not completed. */
+  /** Broker knows the transfer ({@link OutboxEntry#fileTransferId()}); the upload has not completed. */
   INITIALIZED,
   /** The upload completed; waiting for the virus scan to publish it. */
   UPLOADED,
@@ -17,7 +17,7 @@ public enum OutboxState {
   PUBLISHED,
   /** Broker failed the transfer (malware found, checksum mismatch, cancelled or purged first). Final. */
   FAILED,
-  /** Failed {@code maxAttempts} times for other reasons; left alone until a person looks. Final. */
+  /** Failed {@link WorkerBuilder#maxAttempts} times for other reasons; left alone until a person looks. Final. */
   QUARANTINED;
 
   /** @return whether no instance will work on it again */

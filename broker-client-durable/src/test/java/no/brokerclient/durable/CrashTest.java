@@ -1,0 +1,141 @@
+package no.brokerclient.durable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import no.brokerclient.BrokerClient;
+import no.brokerclient.model.FileTransferOverview;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Crash tests: a child JVM runs the inbox or outbox on embedded PostgreSQL and is killed with {@code
+ * destroyForcibly} at a chosen point; then a fresh instance in this JVM, on the same database, finishes the work.
+ * Nothing may be lost, no transfer confirmed twice, no transfer initialized twice.
+ */
+class CrashTest {
+  @TempDir Path dir;
+  TestAltinn altinn;
+  JdbcDurableStore store;
+
+  @BeforeEach
+  void start() throws Exception {
+    altinn = TestAltinn.start();
+    store = Databases.postgresStore();
+    store.initialize();
+  }
+
+  @AfterEach
+  void stop() {
+    altinn.close();
+  }
+
+  private Child child(String mode, String point, String clientId, String jwk, String... extra) throws Exception {
+    Path key = Files.writeString(dir.resolve(clientId + ".jwk"), jwk);
+    List<String> args = new java.util.ArrayList<>(List.of(mode, point, altinn.fake.platformUrl(),
+        altinn.fake.maskinportenIssuer(), clientId, key.toString(), Databases.postgresUrl(), store.tablePrefix(),
+        dir.resolve("child-inbox").toString()));
+    args.addAll(List.of(extra));
+    return new Child(dir.resolve("child-" + point + ".log"), args.toArray(String[]::new));
+  }
+
+  @ParameterizedTest(name = "inbox killed {0}")
+  @CsvSource({
+      // point,          state left behind, handler runs in the fresh instance
+      "downloading,      DISCOVERED,        1",
+      "after-downloaded, DOWNLOADED,        1",
+      "in-handler,       DOWNLOADED,        1",
+      "after-handled,    HANDLED,           0",
+      "after-confirmed,  HANDLED,           0"})
+  void inboxKilledThenAFreshInstanceFinishes(String point, InboxState left, int handlerRuns) throws Exception {
+    UUID id = altinn.publish(dir, 1, 1_000_000).get(0);
+    try (Child child = child("inbox", point, "recipient-system", altinn.recipientJwk)) {
+      child.await("STARTED", 60);
+      store.offerInbox(id, "OFFER", Instant.now());
+      assertEquals(id.toString(), child.await("CRASHPOINT", 60));
+      child.kill();
+    }
+    InboxEntry crashed = store.inboxEntry(id).orElseThrow();
+    assertEquals(left, crashed.state());
+    assertNotNull(crashed.claim(), "the dead instance's claim is left until its lease runs out");
+    assertEquals("child", crashed.claim().owner());
+
+    AtomicInteger runs = new AtomicInteger();
+    AtomicReference<String> md5 = new AtomicReference<>();
+    try (BrokerClient client = altinn.recipient();
+        Inbox fresh = Inbox.builder().client(client).store(store).organization(TestAltinn.RECIPIENT_ORG)
+            .directory(dir.resolve("child-inbox")).instanceId("fresh").lease(CrashChild.LEASE)
+            .pollInterval(Duration.ofMillis(100)).backoff(Duration.ofMillis(50), Duration.ofMillis(200))
+            .handler(f -> {
+              runs.incrementAndGet();
+              md5.set(f.md5());
+            }).build().start()) {
+      InboxTest.await("confirmed", Duration.ofSeconds(60),
+          () -> fresh.entry(id).orElseThrow().state() == InboxState.CONFIRMED);
+    }
+    InboxEntry done = store.inboxEntry(id).orElseThrow();
+    assertEquals(2, done.claims(), "claimed by the child, then by the fresh instance");
+    assertEquals(0, done.attempts(), "a crash is not a failed attempt");
+    assertEquals(handlerRuns, runs.get());
+    assertEquals(1, altinn.confirmCalls(id), "confirmed exactly once");
+    assertEquals("AllConfirmedDownloaded", altinn.fake.status(id));
+    if (handlerRuns == 1) {
+      try (BrokerClient c = altinn.recipient()) {
+        assertEquals(c.getOverview(id).checksum(), md5.get(), "the fresh instance handed over the whole file");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "outbox killed {0}")
+  @CsvSource({
+      // point,           state left behind, initialize calls in all
+      "after-initialized, INITIALIZING,      1",
+      "uploading,         INITIALIZED,       2",
+      "after-uploaded,    UPLOADED,          1"})
+  void outboxKilledThenAFreshInstanceFinishes(String point, OutboxState left, int initializeCalls) throws Exception {
+    Path file = TestAltinn.file(dir, "crash.bin", 2_000_000);
+    UUID submission;
+    try (Child child = child("outbox", point, "sender-system", altinn.senderJwk, file.toString())) {
+      submission = UUID.fromString(child.await("SUBMITTED", 60));
+      assertEquals(submission.toString(), child.await("CRASHPOINT", 60));
+      child.kill();
+    }
+    OutboxEntry crashed = store.outboxEntry(submission).orElseThrow();
+    assertEquals(left, crashed.state());
+    assertEquals("child", crashed.claim().owner());
+
+    OutboxEntry done;
+    try (BrokerClient client = altinn.sender();
+        Outbox fresh = Outbox.builder().client(client).store(store).instanceId("fresh").lease(CrashChild.LEASE)
+            .pollInterval(Duration.ofMillis(100)).backoff(Duration.ofMillis(100), Duration.ofMillis(500))
+            .build().start()) {
+      done = fresh.await(submission, Duration.ofSeconds(60));
+    }
+    assertEquals(OutboxState.PUBLISHED, done.state(), String.valueOf(done.lastError()));
+    long initializes = altinn.fake.calls().stream()
+        .filter(c -> c.method().equals("POST") && c.path().equals("/broker/api/v1/filetransfer")).count();
+    assertEquals(initializeCalls, initializes);
+    assertEquals("Published", altinn.fake.status(done.fileTransferId()));
+    try (BrokerClient c = altinn.sender()) {
+      FileTransferOverview o = c.getOverview(done.fileTransferId());
+      assertEquals(crashed.request().sendersFileTransferReference(), o.sendersFileTransferReference());
+      assertEquals(crashed.request().checksum(), o.checksum(), "the whole file arrived");
+      List<FileTransferOverview> all = c.findInitialized(crashed.request(), crashed.created().minusSeconds(60));
+      assertEquals(initializeCalls, all.size(), "transfers with the submission's reference: " + all);
+      assertTrue(all.stream().noneMatch(t -> t.fileTransferStatus().value().equals("Initialized")),
+          "no orphan left in Initialized: " + all);
+    }
+  }
+}
