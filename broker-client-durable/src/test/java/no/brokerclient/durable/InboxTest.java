@@ -239,4 +239,41 @@ class InboxTest {
     assertEquals(1, calls.get());
     assertEquals(1, altinn.confirmCalls(id));
   }
+
+  @Test
+  void aDatabaseThatGoesDownDuringWorkLosesNothingAndWorkResumesWhenItIsBack() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path data = dir.resolve("pgdata");
+    io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres
+        .builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+    try {
+      JdbcDurableStore store = JdbcDurableStore.builder(new no.brokerclient.durable.internal.DriverDataSource(
+          "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&connectTimeout=2")).build();
+      List<UUID> ids = altinn.publish(dir, 20, 1_000);
+      Map<UUID, AtomicInteger> handled = new ConcurrentHashMap<>();
+      Inbox inbox = closeLater(inbox(store, "a", f -> {
+        handled.computeIfAbsent(f.fileTransferId(), k -> new AtomicInteger()).incrementAndGet();
+        Thread.sleep(100);
+      }).concurrency(2).lease(Duration.ofSeconds(2)).build().start());
+      ids.forEach(inbox::offer);
+      await("some confirmed", Duration.ofSeconds(30),
+          () -> store.inboxCounts().getOrDefault(InboxState.CONFIRMED, 0L) >= 3);
+      pg.close();
+      Thread.sleep(1500); // workers fail to claim and to record; they keep trying
+      pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(data)
+          .setCleanDataDirectory(false).setPort(port).start();
+      await("all confirmed after the database came back", Duration.ofSeconds(60),
+          () -> store.inboxCounts().getOrDefault(InboxState.CONFIRMED, 0L) == 20);
+      assertEquals(Map.of(InboxState.CONFIRMED, 20L), store.inboxCounts());
+      assertEquals(Set.copyOf(ids), handled.keySet());
+      for (UUID id : ids) {
+        assertEquals(1, altinn.confirmCalls(id), "confirm calls for " + id);
+      }
+    } finally {
+      pg.close();
+    }
+  }
 }
