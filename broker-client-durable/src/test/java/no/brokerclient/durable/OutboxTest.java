@@ -121,7 +121,7 @@ class OutboxTest {
   @Test
   void senderEventsMoveUploadedSubmissions() throws Exception {
     JdbcDurableStore store = Databases.postgresStore();
-    altinn.fake.virusScanDelay(Duration.ofSeconds(20));
+    altinn.fake.virusScanDelay(Duration.ofSeconds(3));
     Outbox outbox = outbox(store).start();
     OutboxEntry s = outbox.submit(TestAltinn.request("e.bin"), TestAltinn.file(dir, "e.bin", 1_000));
     InboxTest.await("uploaded", Duration.ofSeconds(30),
