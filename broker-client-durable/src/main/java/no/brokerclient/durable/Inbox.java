@@ -247,11 +247,15 @@ public final class Inbox implements AutoCloseable {
         return;
       }
     }
-    // Only while the claim is still ours, renewed now so the lease covers the call.
-    Claim renewed = new Claim(e.claim().owner(), e.claim().token(), clock.instant().plus(settings.lease()));
-    if (!store.renew("inbox", e.fileTransferId(), renewed)) {
-      LOG.warn("Inbox: lost the claim on {} before confirming; the new owner confirms", e.fileTransferId());
-      return;
+    // Only while the claim is still ours, with at least half a lease left to cover the call (renewed if less).
+    Claim current = held.claim();
+    Instant now = clock.instant();
+    if (current.leaseUntil() == null || current.leaseUntil().isBefore(now.plus(settings.lease().dividedBy(2)))) {
+      Claim renewed = new Claim(current.owner(), current.token(), now.plus(settings.lease()));
+      if (!store.renew("inbox", e.fileTransferId(), renewed)) {
+        LOG.warn("Inbox: lost the claim on {} before confirming; the new owner confirms", e.fileTransferId());
+        return;
+      }
     }
     client.confirmDownload(e.fileTransferId());
     hook.at(Step.CONFIRMED, e.fileTransferId());
