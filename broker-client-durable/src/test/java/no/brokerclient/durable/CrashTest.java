@@ -16,6 +16,7 @@ import no.brokerclient.BrokerClient;
 import no.brokerclient.model.FileTransferOverview;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * destroyForcibly} at a chosen point; then a fresh instance in this JVM, on the same database, finishes the work.
  * Nothing may be lost, no transfer confirmed twice, no transfer initialized twice.
  */
+@Tag("slow")
 class CrashTest {
   @TempDir Path dir;
   TestAltinn altinn;

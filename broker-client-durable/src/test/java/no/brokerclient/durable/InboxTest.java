@@ -24,6 +24,7 @@ import no.brokerclient.events.BrokerEventPoller;
 import no.brokerclient.testkit.FakeAltinn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +71,7 @@ class InboxTest {
     }
   }
 
+  @Tag("slow")
   @ParameterizedTest
   @EnumSource(Databases.Engine.class)
   void twoInstancesWithWebhooksAndPollersConfirmEveryFileExactlyOnce(Databases.Engine engine) throws Exception {
@@ -240,6 +242,7 @@ class InboxTest {
     assertEquals(1, altinn.confirmCalls(id));
   }
 
+  @Tag("slow")
   @Test
   void aDatabaseThatGoesDownDuringWorkLosesNothingAndWorkResumesWhenItIsBack() throws Exception {
     int port;
