@@ -36,9 +36,9 @@ import no.brokerclient.testkit.FakeAltinn;
 
 /**
  * Durable inbox throughput with 1, 2 and 4 instances (one {@code BrokerClient} each, 4 workers each) sharing one
- * embedded PostgreSQL, against FakeAltinn with small files already published and recorded. Measures files/s and
- * the store's share of the workers' time, with a HikariCP pool of 20 connections (time inside store calls / (wall time × workers)), and checks that no
- * file is lost or confirmed twice.
+ * embedded PostgreSQL through a HikariCP pool of 20 connections, against FakeAltinn with small files already
+ * published and recorded. Measures files/s and the store's share of the workers' time (time inside store calls /
+ * (wall time × workers)), and checks that no file is lost or confirmed twice.
  */
 final class DurableInboxBench {
   private static final String SENDER = "991825827";

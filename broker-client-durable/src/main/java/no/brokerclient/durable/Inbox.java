@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * <h2>States</h2>
  * {@link InboxState#DISCOVERED} → (claimed by one instance with a lease) → {@link InboxState#DOWNLOADED} → {@link
  * InboxState#HANDLED} → {@link InboxState#CONFIRMED}. A failure records the attempt, the error and the next attempt
- * time (doubling backoff); after {@link WorkerBuilder#maxAttempts} it is {@link InboxState#QUARANTINED}. A transfer that
+ * time (doubling backoff); after {@link WorkerBuilder#maxAttempts} it is {@link InboxState#QUARANTINED}. A transfer
+ * that
  * is unknown, purged, cancelled or has no file (404, {@code BRO-00003}) becomes {@link InboxState#GONE} and is not
  * retried. An instance that dies leaves its claims; they lapse after the lease and another instance resumes from
  * the last recorded state: a download starts again, a handler that may have run runs again (at least once), and a
@@ -186,10 +187,9 @@ public final class Inbox implements AutoCloseable {
       }
       if (e.state() == InboxState.DISCOVERED) {
         overview = client.getOverview(e.fileTransferId());
-        InboxState end = endState(overview);
-        if (end != null) {
-          finish(e, e.state(), end, end == InboxState.GONE ? "Broker status " + overview.fileTransferStatus()
-              : "already confirmed outside this inbox");
+        String gone = goneReason(overview);
+        if (gone != null) {
+          finish(e, e.state(), InboxState.GONE, gone);
           return;
         }
         Path target = directory.resolve(e.fileTransferId() + ".bin");
@@ -224,10 +224,10 @@ public final class Inbox implements AutoCloseable {
       }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      release(e);
+      workers.release(e.fileTransferId(), e.claim());
     } catch (Exception ex) {
       if (Thread.currentThread().isInterrupted()) {
-        release(e);
+        workers.release(e.fileTransferId(), e.claim());
       } else {
         fail(e, ex);
       }
@@ -268,16 +268,17 @@ public final class Inbox implements AutoCloseable {
     }
   }
 
-  private InboxState endState(FileTransferOverview o) {
+  /** @return why there is nothing to receive (purged, cancelled, failed, confirmed by someone else), or null */
+  private String goneReason(FileTransferOverview o) {
     FileTransferStatus s = o.fileTransferStatus();
     if (FileTransferStatus.PURGED.equals(s) || FileTransferStatus.CANCELLED.equals(s)
         || FileTransferStatus.FAILED.equals(s)) {
-      return InboxState.GONE;
+      return "Broker status " + s;
     }
     RecipientStatus mine = o.recipient(organization);
     if (mine != null
         && RecipientFileTransferStatus.DOWNLOAD_CONFIRMED.equals(mine.currentRecipientFileTransferStatusCode())) {
-      return InboxState.CONFIRMED;
+      return "confirmed outside this inbox before it was downloaded here";
     }
     return null;
   }
@@ -326,31 +327,19 @@ public final class Inbox implements AutoCloseable {
   }
 
   private void fail(InboxEntry e, Exception ex) {
-    int attempt = e.attempts() + 1;
     Instant now = clock.instant();
-    boolean quarantine = settings.quarantine(attempt);
-    InboxEntry next = e.failed(quarantine ? InboxState.QUARANTINED : e.state(), attempt, settings.retryAt(now, attempt),
-        Settings.describe(ex));
+    Settings.Failure f = settings.failure(e.attempts(), now, ex);
+    InboxEntry next = e.failed(f.quarantined() ? InboxState.QUARANTINED : e.state(), f.attempt(), f.retryAt(),
+        f.error());
     if (store.saveInbox(next, e.state(), true, now)) {
-      if (quarantine) {
-        LOG.error("Inbox: {} quarantined after {} failed attempts; last: {}", e.fileTransferId(), attempt,
-            next.lastError());
-      } else {
-        LOG.warn("Inbox: {} failed in {} (attempt {}), next try at {}: {}", e.fileTransferId(), e.state(), attempt,
-            next.nextAttemptAt(), next.lastError());
-      }
+      f.log(LOG, "Inbox: " + e.fileTransferId(), e.state());
     }
   }
 
-  private void release(InboxEntry e) {
-    try {
-      store.release("inbox", e.fileTransferId(), e.claim().token());
-    } catch (RuntimeException ex) {
-      LOG.warn("Inbox: could not release {}: {}", e.fileTransferId(), ex.toString());
-    }
-  }
-
-  /** Stops the workers: running work gets {@link WorkerBuilder#shutdownTimeout} to finish; unfinished claims are released. */
+  /**
+   * Stops the workers: running work gets {@link WorkerBuilder#shutdownTimeout} to finish; unfinished claims are
+   * released.
+   */
   @Override
   public void close() {
     workers.close(settings.shutdownTimeout());
@@ -362,7 +351,8 @@ public final class Inbox implements AutoCloseable {
   }
 
   /**
-   * Builds an {@link Inbox}; the worker settings are in {@link WorkerBuilder}. Required: {@link #client}, {@link #store}, {@link #organization}, {@link #directory},
+   * Builds an {@link Inbox}; the worker settings are in {@link WorkerBuilder}. Required: {@link #client}, {@link
+   * #store}, {@link #organization}, {@link #directory},
    * {@link #handler}.
    */
   public static final class Builder extends WorkerBuilder<Builder> {

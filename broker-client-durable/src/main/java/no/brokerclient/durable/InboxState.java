@@ -1,7 +1,8 @@
 package no.brokerclient.durable;
 
 /**
- * Where a received file transfer is in the {@link Inbox}: {@code DISCOVERED → DOWNLOADED → HANDLED → CONFIRMED}, or
+ * Where a received file transfer is in the {@link Inbox}: {@code DISCOVERED → DOWNLOADED → HANDLED → CONFIRMED},
+ * or
  * one of the two ends that need a person ({@code QUARANTINED}) or nothing ({@code GONE}). Whether an instance is
  * working on it right now is the claim ({@link InboxEntry#claim()}), not a state.
  */
@@ -16,7 +17,11 @@ public enum InboxState {
   CONFIRMED,
   /** Failed {@link WorkerBuilder#maxAttempts} times; left alone until a person looks. Final. */
   QUARANTINED,
-  /** Purged, expired, cancelled or unknown at Broker (404, {@code BRO-00003}, status {@code Purged}). Final. */
+  /**
+   * Nothing to receive: purged, expired, cancelled or unknown at Broker (404, {@code BRO-00003}, status {@code
+   * Purged}), or confirmed by someone else before this inbox downloaded it ({@link InboxEntry#lastError()} says).
+   * Final.
+   */
   GONE;
 
   /** @return whether no instance will work on it again */

@@ -34,7 +34,7 @@ import no.brokerclient.durable.internal.Requests;
  * <pre>{@code
  * DataSource ds = ...;                                   // your pool (HikariCP, the container's), PostgreSQL
  * JdbcDurableStore store = JdbcDurableStore.builder(ds)
- *     .tablePrefix("broker_")                            // default: tables broker_inbox, broker_outbox, broker_schema_version
+ *     .tablePrefix("broker_")       // the default: broker_inbox, broker_outbox, broker_schema_version
  *     .build();
  * }</pre>
  *
@@ -54,7 +54,8 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
   /** The table prefix when none is set. */
   public static final String DEFAULT_PREFIX = "broker_";
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
-  private static final Pattern TABLES = Pattern.compile("\\bbroker_(?=(inbox|outbox|schema_version)\\b|inbox_|outbox_)");
+  private static final Pattern TABLES =
+      Pattern.compile("\\bbroker_(?=(inbox|outbox|schema_version)\\b|inbox_|outbox_)");
   private static final String INBOX_COLUMNS = "file_transfer_id, state, source, attempts, claims, next_attempt_at,"
       + " last_error, owner, claim_token, lease_until, file_path, file_size, md5, created_at, updated_at";
   private static final String OUTBOX_COLUMNS = "submission_id, state, request_json, file_path, file_transfer_id,"

@@ -257,7 +257,7 @@ public final class Outbox implements AutoCloseable {
       finish(e, OutboxState.FAILED, o.fileTransferStatus().value(), Settings.describe(ex));
     } catch (RuntimeException ex) {
       if (Thread.currentThread().isInterrupted()) {
-        release(e);
+        workers.release(e.submissionId(), e.claim());
       } else {
         fail(e, ex);
       }
@@ -328,27 +328,12 @@ public final class Outbox implements AutoCloseable {
   }
 
   private void fail(OutboxEntry e, RuntimeException ex) {
-    int attempt = e.attempts() + 1;
     Instant now = clock.instant();
-    boolean quarantine = settings.quarantine(attempt);
-    OutboxEntry next = e.failed(quarantine ? OutboxState.QUARANTINED : e.state(), attempt,
-        settings.retryAt(now, attempt), Settings.describe(ex));
+    Settings.Failure f = settings.failure(e.attempts(), now, ex);
+    OutboxEntry next = e.failed(f.quarantined() ? OutboxState.QUARANTINED : e.state(), f.attempt(), f.retryAt(),
+        f.error());
     if (store.saveOutbox(next, e.state(), true, now)) {
-      if (quarantine) {
-        LOG.error("Outbox: submission {} quarantined after {} failed attempts; last: {}", e.submissionId(), attempt,
-            next.lastError());
-      } else {
-        LOG.warn("Outbox: submission {} failed in {} (attempt {}), next try at {}: {}", e.submissionId(), e.state(),
-            attempt, next.nextAttemptAt(), next.lastError());
-      }
-    }
-  }
-
-  private void release(OutboxEntry e) {
-    try {
-      store.release("outbox", e.submissionId(), e.claim().token());
-    } catch (RuntimeException ex) {
-      LOG.warn("Outbox: could not release {}: {}", e.submissionId(), ex.toString());
+      f.log(LOG, "Outbox: submission " + e.submissionId(), e.state());
     }
   }
 
@@ -363,7 +348,10 @@ public final class Outbox implements AutoCloseable {
     return "Outbox[" + instanceId + ", " + store + "]";
   }
 
-  /** Builds an {@link Outbox}; the worker settings are in {@link WorkerBuilder}. Required: {@link #client}, {@link #store}. */
+  /**
+   * Builds an {@link Outbox}; the worker settings are in {@link WorkerBuilder}. Required: {@link #client}, {@link
+   * #store}.
+   */
   public static final class Builder extends WorkerBuilder<Builder> {
     private BrokerClient client;
     private DurableStore store;

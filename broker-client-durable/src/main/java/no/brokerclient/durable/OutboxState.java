@@ -1,7 +1,8 @@
 package no.brokerclient.durable;
 
 /**
- * Where a submission is in the {@link Outbox}: {@code RECORDED → INITIALIZING → INITIALIZED → UPLOADED → PUBLISHED},
+ * Where a submission is in the {@link Outbox}: {@code RECORDED → INITIALIZING → INITIALIZED → UPLOADED →
+ * PUBLISHED},
  * or {@code FAILED} (Broker failed the transfer: malware, checksum) or {@code QUARANTINED} (too many attempts).
  */
 public enum OutboxState {

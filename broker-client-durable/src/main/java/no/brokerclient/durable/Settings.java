@@ -31,6 +31,30 @@ record Settings(int concurrency, Duration lease, Duration pollInterval, int maxA
     return now.plusMillis(d + jitter);
   }
 
+  /**
+   * What a failure means for a row that had failed {@code attemptsSoFar} times.
+   *
+   * @param attempt the new attempt count
+   * @param quarantined whether the row is now quarantined
+   * @param retryAt when to try again (if not quarantined)
+   * @param error what to store in {@code last_error}
+   */
+  record Failure(int attempt, boolean quarantined, Instant retryAt, String error) {
+    /** Logs it once it is recorded: ERROR for a quarantine, else WARN. */
+    void log(org.slf4j.Logger log, String what, Object state) {
+      if (quarantined) {
+        log.error("{} quarantined after {} failed attempts; last: {}", what, attempt, error);
+      } else {
+        log.warn("{} failed in {} (attempt {}), next try at {}: {}", what, state, attempt, retryAt, error);
+      }
+    }
+  }
+
+  Failure failure(int attemptsSoFar, Instant now, Throwable t) {
+    int attempt = attemptsSoFar + 1;
+    return new Failure(attempt, quarantine(attempt), retryAt(now, attempt), describe(t));
+  }
+
   /** @return whether a row that has now failed {@code attempt} times is quarantined */
   boolean quarantine(int attempt) {
     return attempt >= maxAttempts;

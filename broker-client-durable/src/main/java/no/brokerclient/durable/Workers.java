@@ -194,14 +194,17 @@ final class Workers<E> {
     }
     threads.clear();
     heartbeat.shutdownNow();
-    for (Held h : held.values()) {
-      try {
-        store.release(table, h.key, h.claim.token());
-      } catch (RuntimeException e) {
-        LOG.warn("{}: could not release {} at stop (its lease will lapse): {}", name, h.key, e.toString());
-      }
-    }
+    held.values().forEach(h -> release(h.key, h.claim));
     held.clear();
+  }
+
+  /** Drops a claim so another instance may take the row at once; if the store is down the lease lapses instead. */
+  void release(UUID key, Claim claim) {
+    try {
+      store.release(table, key, claim.token());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: could not release {} (its lease will lapse): {}", name, key, e.toString());
+    }
   }
 
   private static void join(Thread t, long nanos) {

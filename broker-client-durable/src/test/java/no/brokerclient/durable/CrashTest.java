@@ -84,7 +84,7 @@ class CrashTest {
               runs.incrementAndGet();
               md5.set(f.md5());
             }).build().start()) {
-      InboxTest.await("confirmed", Duration.ofSeconds(60),
+      WithFakeAltinn.await("confirmed", Duration.ofSeconds(60),
           () -> fresh.entry(id).orElseThrow().state() == InboxState.CONFIRMED);
     }
     InboxEntry done = store.inboxEntry(id).orElseThrow();

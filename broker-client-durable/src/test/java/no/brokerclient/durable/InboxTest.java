@@ -18,57 +18,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.events.BrokerEventPoller;
 import no.brokerclient.testkit.FakeAltinn;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The inbox against FakeAltinn on real databases: several instances, failures, gone transfers, stopping. */
-class InboxTest {
-  @TempDir Path dir;
-  TestAltinn altinn;
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    altinn = TestAltinn.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-    altinn.close();
-  }
-
-  <T extends AutoCloseable> T closeLater(T c) {
-    closing.add(c);
-    return c;
-  }
-
+class InboxTest extends WithFakeAltinn {
   Inbox.Builder inbox(DurableStore store, String name, InboxHandler handler) {
     BrokerClient client = closeLater(altinn.recipient());
     return Inbox.builder().client(client).store(store).organization(TestAltinn.RECIPIENT_ORG)
         .directory(dir.resolve(name)).handler(handler).instanceId(name).pollInterval(Duration.ofMillis(100))
         .backoff(Duration.ofMillis(50), Duration.ofMillis(200));
-  }
-
-  static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   @Tag("slow")

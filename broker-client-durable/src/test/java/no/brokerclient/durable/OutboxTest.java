@@ -16,39 +16,16 @@ import no.brokerclient.events.BrokerEvent;
 import no.brokerclient.events.EventRole;
 import no.brokerclient.events.EventType;
 import no.brokerclient.model.FileTransferInitialize;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The outbox against FakeAltinn on real databases: sending, idempotent submits, failures, events. */
-class OutboxTest {
-  @TempDir Path dir;
-  TestAltinn altinn;
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    altinn = TestAltinn.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-    altinn.close();
-  }
-
+class OutboxTest extends WithFakeAltinn {
   Outbox outbox(DurableStore store) {
-    BrokerClient client = altinn.sender();
-    closing.add(client);
-    Outbox o = Outbox.builder().client(client).store(store).concurrency(2).pollInterval(Duration.ofMillis(100))
-        .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).shutdownTimeout(Duration.ofMillis(300)).build();
-    closing.add(o);
-    return o;
+    BrokerClient client = closeLater(altinn.sender());
+    return closeLater(Outbox.builder().client(client).store(store).concurrency(2).pollInterval(Duration.ofMillis(100))
+        .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).shutdownTimeout(Duration.ofMillis(300)).build());
   }
 
   long initializeCalls() {
@@ -59,8 +36,7 @@ class OutboxTest {
   @ParameterizedTest
   @EnumSource(Databases.Engine.class)
   void submissionsArePublishedOnceEach(Databases.Engine engine) throws Exception {
-    JdbcDurableStore store = engine.store(dir);
-    closing.add(store);
+    JdbcDurableStore store = closeLater(engine.store(dir));
     Outbox outbox = outbox(store).start();
     List<OutboxEntry> submitted = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -94,8 +70,7 @@ class OutboxTest {
 
   @Test
   void malwareFailsTheSubmissionForGood() throws Exception {
-    JdbcDurableStore store = Databases.h2Store(dir);
-    closing.add(store);
+    JdbcDurableStore store = closeLater(Databases.h2Store(dir));
     Outbox outbox = outbox(store).start();
     altinn.fake.markNextUploadMalicious();
     OutboxEntry s = outbox.submit(TestAltinn.request("bad.bin"), TestAltinn.file(dir, "bad.bin", 1_000));
@@ -124,7 +99,7 @@ class OutboxTest {
     altinn.fake.virusScanDelay(Duration.ofSeconds(3));
     Outbox outbox = outbox(store).start();
     OutboxEntry s = outbox.submit(TestAltinn.request("e.bin"), TestAltinn.file(dir, "e.bin", 1_000));
-    InboxTest.await("uploaded", Duration.ofSeconds(30),
+    await("uploaded", Duration.ofSeconds(30),
         () -> outbox.status(s.submissionId()).orElseThrow().state() == OutboxState.UPLOADED);
     OutboxEntry uploaded = outbox.status(s.submissionId()).orElseThrow();
     assertNotNull(uploaded.claim(), "a worker waits for the scan");
