@@ -248,6 +248,15 @@ class StoreContractTest {
         "the old claimant is fenced after the event");
   }
 
+  @org.junit.jupiter.api.Test
+  void noPasswordInToString() {
+    var ds = new no.brokerclient.durable.internal.DriverDataSource(
+        "jdbc:postgresql://db:5432/app?user=app&password=s3cret");
+    JdbcDurableStore s = JdbcDurableStore.builder(ds).build();
+    assertEquals("DriverDataSource[jdbc:postgresql://db:5432/app]", ds.toString());
+    assertFalse(s.toString().contains("s3cret"), s.toString());
+  }
+
   private static List<String> column(JdbcDurableStore s, String sql) throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = s.dataSource().getConnection(); Statement st = c.createStatement();

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 public final class DriverDataSource implements DataSource {
   private final String url;
 
-  /** @param url the JDBC URL (no credentials) */
+  /** @param url the JDBC URL; {@link #toString()} leaves out its parameters (they may hold a password) */
   public DriverDataSource(String url) {
     this.url = url;
   }
@@ -67,6 +67,14 @@ public final class DriverDataSource implements DataSource {
 
   @Override
   public String toString() {
-    return "DriverDataSource[" + url + "]";
+    // Without parameters: a URL may carry a password.
+    int cut = url.length();
+    for (char c : new char[] {'?', ';'}) {
+      int i = url.indexOf(c);
+      if (i >= 0 && i < cut) {
+        cut = i;
+      }
+    }
+    return "DriverDataSource[" + url.substring(0, cut) + "]";
   }
 }
