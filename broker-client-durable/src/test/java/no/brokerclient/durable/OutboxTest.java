@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.BrokerValidationException;
 import no.brokerclient.events.BrokerEvent;
@@ -52,6 +55,26 @@ class OutboxTest extends WithFakeAltinn {
       assertNull(done.claim());
     }
     assertEquals(5, initializeCalls());
+  }
+
+  @Test
+  void twoInstancesShareSubmissionsAndInitializeEachOnce() throws Exception {
+    JdbcDurableStore store = Databases.postgresStore();
+    Outbox a = outbox(store).start();
+    Outbox b = outbox(store).start();
+    List<OutboxEntry> submitted = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Outbox via = i % 2 == 0 ? a : b;
+      submitted.add(via.submit(TestAltinn.request("m" + i + ".bin"), TestAltinn.file(dir, "m" + i + ".bin", 2_000)));
+    }
+    Set<UUID> transfers = new HashSet<>();
+    for (OutboxEntry s : submitted) {
+      OutboxEntry done = a.await(s.submissionId(), Duration.ofSeconds(60));
+      assertEquals(OutboxState.PUBLISHED, done.state());
+      transfers.add(done.fileTransferId());
+    }
+    assertEquals(20, transfers.size());
+    assertEquals(20, initializeCalls(), "one initialize per submission across both instances");
   }
 
   @Test
