@@ -140,6 +140,7 @@ public final class Inbox implements AutoCloseable {
 
   private boolean offer(UUID fileTransferId, String source) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
+    store.initialize(); // a webhook may deliver before start()
     boolean added = store.offerInbox(fileTransferId, source, clock.instant());
     if (added) {
       workers.wake();

@@ -130,6 +130,7 @@ public final class Outbox implements AutoCloseable {
       throw new BrokerValidationException("checksum", "the request says " + request.checksum()
           + " but the file's MD5 is " + md5);
     }
+    store.initialize();
     Instant now = clock.instant();
     OutboxEntry stored = store.insertOutbox(new OutboxEntry(UUID.randomUUID(), OutboxState.RECORDED,
         request.withChecksum(md5), abs, null, 0, 0, now, null, null, null, null, null, now, now));
