@@ -85,7 +85,8 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
 
   /**
    * The embedded default: an H2 database in one file (created if missing), nothing to install. For one process:
-   * several instances in one JVM may share it; for several replicas use PostgreSQL.
+   * several inboxes and outboxes in one JVM may share the store; for several replicas use PostgreSQL. Make one store
+   * per file and JVM: {@link #close()} shuts the database down for every user of the file in this JVM.
    *
    * @param file the database file without extension (H2 adds {@code .mv.db}), e.g. {@code data/broker}
    * @return the store (schema created on first use, prefix {@value #DEFAULT_PREFIX}); close it at shutdown
