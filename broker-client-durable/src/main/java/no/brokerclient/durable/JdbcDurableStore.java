@@ -92,9 +92,16 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
    * @return the store (schema created on first use, prefix {@value #DEFAULT_PREFIX}); close it at shutdown
    */
   public static JdbcDurableStore h2(Path file) {
-    String url = "jdbc:h2:file:" + file.toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-        + ";DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
-    return new JdbcDurableStore(builder(new DriverDataSource(url)), true);
+    return new JdbcDurableStore(builder(new DriverDataSource(h2Url(file))), true);
+  }
+
+  /**
+   * PostgreSQL mode with its lower-case names and null ordering; kept open until {@link #close()}; every commit
+   * written to the file before it returns ({@code WRITE_DELAY=0}: a killed process loses no committed state).
+   */
+  static String h2Url(Path file) {
+    return "jdbc:h2:file:" + file.toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+        + ";DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
   }
 
   /** @return the table prefix */

@@ -13,7 +13,8 @@ import no.brokerclient.durable.internal.DriverDataSource;
  * The process the crash tests kill: runs an inbox or an outbox against the parent's FakeAltinn and database and,
  * at the chosen point, prints {@code CRASHPOINT <id>} and waits to be killed with {@code destroyForcibly}.
  *
- * <p>Arguments: {@code inbox|outbox point platformUrl issuer clientId jwkFile jdbcUrl prefix directory [file]}.
+ * <p>Arguments: {@code inbox|outbox point platformUrl issuer clientId jwkFile jdbcUrl prefix directory id|file}: the
+ * inbox offers the file transfer id, the outbox submits the file.
  */
 public final class CrashChild {
   static final Duration LEASE = Duration.ofSeconds(2);
@@ -45,6 +46,7 @@ public final class CrashChild {
             }
           })
           .build().start();
+      inbox.offer(UUID.fromString(args[9]));
       System.out.println("STARTED " + inbox.instanceId());
     } else {
       BrokerClient client = TestAltinn.client(args[2], tokens, Role.SENDER);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,44 +30,69 @@ class CrashTest {
   @TempDir Path dir;
   TestAltinn altinn;
   JdbcDurableStore store;
+  String jdbcUrl;
+  String prefix;
 
   @BeforeEach
   void start() throws Exception {
     altinn = TestAltinn.start();
-    store = Databases.postgresStore();
-    store.initialize();
   }
 
   @AfterEach
   void stop() {
+    if (store != null) {
+      store.close();
+    }
     altinn.close();
   }
 
-  private Child child(String mode, String point, String clientId, String jwk, String... extra) throws Exception {
-    Path key = Files.writeString(dir.resolve(clientId + ".jwk"), jwk);
-    List<String> args = new java.util.ArrayList<>(List.of(mode, point, altinn.fake.platformUrl(),
-        altinn.fake.maskinportenIssuer(), clientId, key.toString(), Databases.postgresUrl(), store.tablePrefix(),
-        dir.resolve("child-inbox").toString()));
-    args.addAll(List.of(extra));
-    return new Child(dir.resolve("child-" + point + ".log"), args.toArray(String[]::new));
+  /** PostgreSQL is shared with the child; the H2 file is opened here only once the child is dead. */
+  private void database(Databases.Engine engine) {
+    if (engine == Databases.Engine.POSTGRESQL) {
+      store = Databases.postgresStore();
+      store.initialize();
+      jdbcUrl = Databases.postgresUrl();
+      prefix = store.tablePrefix();
+    } else {
+      jdbcUrl = JdbcDurableStore.h2Url(dir.resolve("crash-h2"));
+      prefix = JdbcDurableStore.DEFAULT_PREFIX;
+    }
   }
 
-  @ParameterizedTest(name = "inbox killed {0}")
+  private JdbcDurableStore storeAfterKill() {
+    if (store == null) {
+      store = JdbcDurableStore.h2(dir.resolve("crash-h2"));
+    }
+    return store;
+  }
+
+  private Child child(String mode, String point, String clientId, String jwk, String extra) throws Exception {
+    Path key = Files.writeString(dir.resolve(clientId + ".jwk"), jwk);
+    return new Child(dir.resolve("child-" + point + ".log"), mode, point, altinn.fake.platformUrl(),
+        altinn.fake.maskinportenIssuer(), clientId, key.toString(), jdbcUrl, prefix,
+        dir.resolve("child-inbox").toString(), extra);
+  }
+
+  @ParameterizedTest(name = "inbox on {0} killed {1}")
   @CsvSource({
-      // point,          state left behind, handler runs in the fresh instance
-      "downloading,      DISCOVERED,        1",
-      "after-downloaded, DOWNLOADED,        1",
-      "in-handler,       DOWNLOADED,        1",
-      "after-handled,    HANDLED,           0",
-      "after-confirmed,  HANDLED,           0"})
-  void inboxKilledThenAFreshInstanceFinishes(String point, InboxState left, int handlerRuns) throws Exception {
+      // engine,  point,            state left behind, handler runs in the fresh instance
+      "POSTGRESQL, downloading,      DISCOVERED,        1",
+      "POSTGRESQL, after-downloaded, DOWNLOADED,        1",
+      "POSTGRESQL, in-handler,       DOWNLOADED,        1",
+      "POSTGRESQL, after-handled,    HANDLED,           0",
+      "POSTGRESQL, after-confirmed,  HANDLED,           0",
+      "H2,         in-handler,       DOWNLOADED,        1",
+      "H2,         after-confirmed,  HANDLED,           0"})
+  void inboxKilledThenAFreshInstanceFinishes(Databases.Engine engine, String point, InboxState left, int handlerRuns)
+      throws Exception {
+    database(engine);
     UUID id = altinn.publish(dir, 1, 1_000_000).get(0);
-    try (Child child = child("inbox", point, "recipient-system", altinn.recipientJwk)) {
+    try (Child child = child("inbox", point, "recipient-system", altinn.recipientJwk, id.toString())) {
       child.await("STARTED", 60);
-      store.offerInbox(id, "OFFER", Instant.now());
       assertEquals(id.toString(), child.await("CRASHPOINT", 60));
       child.kill();
     }
+    JdbcDurableStore store = storeAfterKill();
     InboxEntry crashed = store.inboxEntry(id).orElseThrow();
     assertEquals(left, crashed.state());
     assertNotNull(crashed.claim(), "the dead instance's claim is left until its lease runs out");
@@ -100,13 +124,16 @@ class CrashTest {
     }
   }
 
-  @ParameterizedTest(name = "outbox killed {0}")
+  @ParameterizedTest(name = "outbox on {0} killed {1}")
   @CsvSource({
-      // point,           state left behind, initialize calls in all
-      "after-initialized, INITIALIZING,      1",
-      "uploading,         INITIALIZED,       2",
-      "after-uploaded,    UPLOADED,          1"})
-  void outboxKilledThenAFreshInstanceFinishes(String point, OutboxState left, int initializeCalls) throws Exception {
+      // engine,   point,             state left behind, initialize calls in all
+      "POSTGRESQL, after-initialized, INITIALIZING,      1",
+      "POSTGRESQL, uploading,         INITIALIZED,       2",
+      "POSTGRESQL, after-uploaded,    UPLOADED,          1",
+      "H2,         after-initialized, INITIALIZING,      1"})
+  void outboxKilledThenAFreshInstanceFinishes(Databases.Engine engine, String point, OutboxState left,
+      int initializeCalls) throws Exception {
+    database(engine);
     Path file = TestAltinn.file(dir, "crash.bin", 2_000_000);
     UUID submission;
     try (Child child = child("outbox", point, "sender-system", altinn.senderJwk, file.toString())) {
@@ -114,6 +141,7 @@ class CrashTest {
       assertEquals(submission.toString(), child.await("CRASHPOINT", 60));
       child.kill();
     }
+    JdbcDurableStore store = storeAfterKill();
     OutboxEntry crashed = store.outboxEntry(submission).orElseThrow();
     assertEquals(left, crashed.state());
     assertEquals("child", crashed.claim().owner());
