@@ -42,6 +42,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ./mvnw -B -q -Pbench verify                               # full run (about 5 minutes)
  * ./mvnw -B -q -Pbench verify -Dbench.args="--full --write" # and write the table into BENCHMARKS.md
  * ./mvnw -B -q -Pbench verify -Dbench.args=--smoke          # seconds; what CI runs
+ * ./mvnw -B -q -Pbench verify -Dbench.args=--durable-only   # only the durable inbox rows (full mode)
  * </pre>
  */
 public final class RunAll {
@@ -65,10 +66,15 @@ public final class RunAll {
     Report report = new Report();
     System.out.println("broker-client benchmarks (" + (smoke ? "smoke" : "full") + ") on "
         + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
-    streaming(report, smoke ? 64L << 20 : 2L << 30, smoke ? 1 : 2);
-    tokenCacheKeys(report, smoke ? 20 : 1000);
-    tokenCacheOneKey(report, smoke ? 500 : 10_000);
-    jmh(report, smoke);
+    if (!flags.contains("--durable-only")) {
+      streaming(report, smoke ? 64L << 20 : 2L << 30, smoke ? 1 : 2);
+      tokenCacheKeys(report, smoke ? 20 : 1000);
+      tokenCacheOneKey(report, smoke ? 500 : 10_000);
+      jmh(report, smoke);
+    }
+    if (!smoke) { // full mode only: starts PostgreSQL
+      DurableInboxBench.run(report, 400);
+    }
     String header = "Run " + Instant.now() + " (" + (smoke ? "smoke" : "full") + "), "
         + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "
         + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import no.brokerclient.durable.InboxState;
 import no.brokerclient.events.EnsureResult;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferOverview;
@@ -17,6 +22,7 @@ import no.brokerclient.testkit.FakeAltinn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every example runs against the embedded fake, so a broken example fails the build. */
 class ExamplesTest {
@@ -64,6 +70,16 @@ class ExamplesTest {
     List<DownloadResult> got = ReceiveFiles.run(env, 1, 60, out);
     assertEquals(1, got.size());
     assertTrue(got.get(0).checksumVerified());
+  }
+
+  @Test
+  void durableSendAndReceiveOnTheEmbeddedStore(@TempDir Path dir) throws Exception {
+    Map<InboxState, Long> counts = DurableReceive.run(env, dir.resolve("db"), 3, 60, out);
+    assertEquals(Map.of(InboxState.CONFIRMED, 3L), counts);
+    assertTrue(console().contains("handled durable-0.bin"), console());
+    try (Stream<Path> kept = Files.list(dir.resolve("archive"))) {
+      assertEquals(3, kept.count());
+    }
   }
 
   @Test
