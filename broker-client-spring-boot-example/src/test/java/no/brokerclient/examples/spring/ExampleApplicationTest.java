@@ -1,0 +1,51 @@
+package no.brokerclient.examples.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import no.brokerclient.spring.boot.test.EnableFakeAltinn;
+import no.brokerclient.testkit.FakeAltinn;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The example application as it is, with its application.yml, on a real port against FakeAltinn: it sends a file
+ * at start-up, the published event reaches its webhook, and it downloads and confirms the file.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "broker.events.webhook.secret=example-webhook-secret-0123", "app.inbox=target/example-inbox"})
+@EnableFakeAltinn(resources = "example-resource")
+class ExampleApplicationTest {
+  @Autowired FakeAltinn altinn;
+
+  @Test
+  void sendsReceivesAndConfirms() {
+    Path inbox = Path.of("target/example-inbox");
+    assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+      while (true) {
+        List<Path> files = Files.exists(inbox) ? list(inbox) : List.of();
+        if (!files.isEmpty()) {
+          UUID id = UUID.fromString(files.get(0).getFileName().toString().replace(".txt", ""));
+          if ("AllConfirmedDownloaded".equals(altinn.status(id))) {
+            assertThat(Files.readString(files.get(0))).isEqualTo("Hello through Altinn Broker");
+            return;
+          }
+        }
+        Thread.sleep(100);
+      }
+    });
+  }
+
+  static List<Path> list(Path dir) throws java.io.IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".txt")).toList();
+    }
+  }
+}
