@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.Role;
@@ -84,14 +86,8 @@ public class BrokerAutoConfiguration {
         case TT02 -> MaskinportenEnvironment.TEST;
       });
     }
-    if (properties.getPlatformUrl() != null) {
-      b.altinnPlatformUrl(properties.getPlatformUrl());
-    } else {
-      b.altinnEnvironment(properties.getEnvironment());
-    }
-    if (properties.getSubscriptionKey() != null) {
-      b.subscriptionKey(properties.getSubscriptionKey());
-    }
+    platform(properties, b::altinnPlatformUrl, b::altinnEnvironment);
+    ifSet(properties.getSubscriptionKey(), b::subscriptionKey);
     return b.build();
   }
 
@@ -142,15 +138,24 @@ public class BrokerAutoConfiguration {
         .httpClient(brokerOkHttpClient)
         .retryPolicy(retryPolicy(properties))
         .timeout(properties.getTimeouts().getRead());
-    if (properties.getPlatformUrl() != null) {
-      b.platformUrl(properties.getPlatformUrl());
-    } else {
-      b.environment(properties.getEnvironment());
-    }
-    if (properties.getSubscriptionKey() != null) {
-      b.subscriptionKey(properties.getSubscriptionKey());
-    }
+    platform(properties, b::platformUrl, b::environment);
+    ifSet(properties.getSubscriptionKey(), b::subscriptionKey);
     return b.build();
+  }
+
+  /** The one place that decides between {@code broker.platform-url} and {@code broker.environment}. */
+  static void platform(BrokerProperties properties, Consumer<String> url, Consumer<AltinnEnvironment> environment) {
+    if (properties.getPlatformUrl() != null) {
+      url.accept(properties.getPlatformUrl());
+    } else {
+      environment.accept(properties.getEnvironment());
+    }
+  }
+
+  private static void ifSet(String value, Consumer<String> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
   }
 
   static Maskinporten asSystemUser(Maskinporten maskinporten, BrokerProperties.SystemUser user) {
@@ -173,14 +178,8 @@ public class BrokerAutoConfiguration {
         .readTimeout(properties.getTimeouts().getRead())
         .writeTimeout(properties.getTimeouts().getWrite())
         .retryPolicy(retryPolicy(properties));
-    if (properties.getPlatformUrl() != null) {
-      b.baseUrl(properties.getPlatformUrl());
-    } else {
-      b.environment(properties.getEnvironment());
-    }
-    if (properties.getSubscriptionKey() != null) {
-      b.subscriptionKey(properties.getSubscriptionKey());
-    }
+    platform(properties, b::baseUrl, b::environment);
+    ifSet(properties.getSubscriptionKey(), b::subscriptionKey);
     customizers.orderedStream().forEach(c -> c.customize(name, b));
     return b.build();
   }

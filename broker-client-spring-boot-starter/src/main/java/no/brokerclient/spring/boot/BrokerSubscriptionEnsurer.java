@@ -111,11 +111,7 @@ final class BrokerSubscriptionEnsurer implements ApplicationListener<Application
         .subject(OrganizationNumber.of(organization(properties, s)))
         .endpoint(endpoint)
         .webhookSecret(properties.getEvents().getWebhook().getSecret());
-    if (properties.getPlatformUrl() != null) {
-      b.platformUrl(properties.getPlatformUrl());
-    } else {
-      b.environment(properties.getEnvironment());
-    }
+    BrokerAutoConfiguration.platform(properties, b::platformUrl, b::environment);
     if (!s.getTypes().isEmpty()) {
       b.types(s.getTypes().toArray(String[]::new));
     } else if (s.getRole() == EventRole.SENDER) {

@@ -79,8 +79,13 @@ class WebhookEndToEndTest {
     assertThat(byBean.fileTransferId()).isEqualTo(sent.fileTransferId());
     assertThat(byBean.origin()).isEqualTo(BrokerEvent.Origin.WEBHOOK);
     assertThat(byEvent).isEqualTo(byBean);
-    assertThat(altinn.deliveries()).anyMatch(d -> sent.fileTransferId().toString().equals(d.fileTransferId())
-        && d.status() == 200);
+    // The fake records a delivery once our answer is back, just after the listener ran.
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      while (altinn.deliveries().stream().noneMatch(d -> sent.fileTransferId().toString().equals(d.fileTransferId())
+          && d.status() == 200)) {
+        Thread.sleep(20);
+      }
+    });
     assertThat(CapturedLogs.lines()).anyMatch(l -> l.contains("Altinn Events subscription")
         && l.contains("created") && l.contains("urn:altinn:resource:starter-resource"));
   }
