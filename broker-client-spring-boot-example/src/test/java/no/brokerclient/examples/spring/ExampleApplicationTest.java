@@ -14,23 +14,32 @@ import no.brokerclient.testkit.FakeAltinn;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The example application as it is, with its application.yml, on a real port against FakeAltinn: it sends a file
  * at start-up, the published event reaches its webhook, and it downloads and confirms the file.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "broker.events.webhook.secret=example-webhook-secret-0123", "app.inbox=target/example-inbox"})
+    "broker.events.webhook.secret=example-webhook-secret-0123"})
 @EnableFakeAltinn(resources = "example-resource")
 class ExampleApplicationTest {
+  static final Path INBOX = temporaryInbox();
+
   @Autowired FakeAltinn altinn;
+
+  @DynamicPropertySource
+  static void inbox(DynamicPropertyRegistry registry) {
+    registry.add("app.inbox", INBOX::toString);
+  }
 
   @Test
   void sendsReceivesAndConfirms() {
-    Path inbox = Path.of("target/example-inbox");
+    Path inbox = INBOX;
     assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
       while (true) {
-        List<Path> files = Files.exists(inbox) ? list(inbox) : List.of();
+        List<Path> files = list(inbox);
         if (!files.isEmpty()) {
           UUID id = UUID.fromString(files.get(0).getFileName().toString().replace(".txt", ""));
           if ("AllConfirmedDownloaded".equals(altinn.status(id))) {
@@ -41,6 +50,14 @@ class ExampleApplicationTest {
         Thread.sleep(100);
       }
     });
+  }
+
+  static Path temporaryInbox() {
+    try {
+      return Files.createTempDirectory("example-inbox");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static List<Path> list(Path dir) throws java.io.IOException {

@@ -18,7 +18,6 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Receiving: the {@link WebhookHandler} and its servlet at {@code broker.events.webhook.path}, the subscriptions
@@ -59,15 +58,11 @@ public class BrokerEventsAutoConfiguration {
     return new BrokerStatus();
   }
 
-  /** @return the scheduler for polling and the delayed subscription check (one thread, shut down with the context) */
+  /** @return the scheduler for polling and the delayed subscription check */
   @Bean
-  @ConditionalOnMissingBean(name = "brokerTaskScheduler")
-  public ThreadPoolTaskScheduler brokerTaskScheduler() {
-    ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler();
-    s.setPoolSize(1);
-    s.setThreadNamePrefix("broker-");
-    s.setWaitForTasksToCompleteOnShutdown(false);
-    return s;
+  @ConditionalOnMissingBean
+  public BrokerTaskScheduler brokerTaskScheduler() {
+    return new BrokerTaskScheduler();
   }
 
   /**
@@ -105,8 +100,8 @@ public class BrokerEventsAutoConfiguration {
   @Bean
   @ConditionalOnProperty(prefix = "broker.events", name = "ensure-subscriptions", matchIfMissing = true)
   BrokerSubscriptionEnsurer brokerSubscriptionEnsurer(BrokerProperties properties, EventsClient events,
-      ThreadPoolTaskScheduler brokerTaskScheduler, BrokerStatus status) {
-    return new BrokerSubscriptionEnsurer(properties, events, brokerTaskScheduler, status);
+      BrokerTaskScheduler brokerTaskScheduler, BrokerStatus status) {
+    return new BrokerSubscriptionEnsurer(properties, events, brokerTaskScheduler.scheduler(), status);
   }
 
   /**
@@ -121,8 +116,9 @@ public class BrokerEventsAutoConfiguration {
   @Bean
   @ConditionalOnProperty(prefix = "broker.events.poller", name = "enabled", matchIfMissing = true)
   BrokerPollers brokerPollers(BrokerProperties properties, BrokerClient client, EventDeduplicator deduplicator,
-      BrokerEventDispatcher dispatcher, ThreadPoolTaskScheduler brokerTaskScheduler, BrokerStatus status) {
-    return new BrokerPollers(properties, client, deduplicator, dispatcher, brokerTaskScheduler, status);
+      BrokerEventDispatcher dispatcher, BrokerTaskScheduler brokerTaskScheduler, BrokerStatus status) {
+    return new BrokerPollers(properties, client, deduplicator, dispatcher, brokerTaskScheduler.scheduler(),
+        status);
   }
 
   /** The endpoint in a servlet application (Spring MVC or plain servlets). */

@@ -43,6 +43,10 @@ final class BrokerSubscriptionEnsurer implements ApplicationListener<Application
 
   @Override
   public void onApplicationEvent(ApplicationReadyEvent event) {
+    if (properties.getEvents().getSubscriptions().isEmpty()) {
+      status.subscriptions(BrokerStatus.Subscriptions.NONE, "", List.of());
+      return;
+    }
     String endpoint = endpoint(event.getApplicationContext().getEnvironment());
     scheduler.schedule(() -> ensure(endpoint), Instant.now().plus(properties.getEvents().getEnsureDelay()));
   }

@@ -22,9 +22,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The auto-configuration without a web server: beans, back-off, customizers, validation, signers. */
 class BrokerAutoConfigurationTest {
@@ -162,6 +166,24 @@ class BrokerAutoConfigurationTest {
         .run(ctx -> assertThat(ctx).doesNotHaveBean(BrokerClient.class).doesNotHaveBean("brokerHealthIndicator"));
   }
 
+  @Test
+  void startUpFailureReportNamesThePropertyAndWhatToDo() {
+    runner().withPropertyValues("broker.maskinporten.client-id=").run(ctx -> {
+      FailureAnalysis a = new BrokerConfigurationFailureAnalyzer().analyze(ctx.getStartupFailure());
+      assertThat(a.getDescription()).contains("broker.maskinporten.client-id: is required");
+      assertThat(a.getAction()).contains("'broker.maskinporten.client-id'");
+    });
+  }
+
+  @Test
+  void leavesBootsTaskSchedulerAlone() {
+    runner().withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class))
+        .withUserConfiguration(Scheduling.class).run(ctx -> {
+          assertThat(ctx).hasNotFailed().hasSingleBean(BrokerTaskScheduler.class);
+          assertThat(ctx.getBeansOfType(TaskScheduler.class)).containsOnlyKeys("taskScheduler");
+        });
+  }
+
   static void assertStartupFails(ApplicationContextRunner runner, String message) {
     runner.run(ctx -> {
       assertThat(ctx).hasFailed();
@@ -173,6 +195,10 @@ class BrokerAutoConfigurationTest {
       assertThat(t.getMessage()).contains(message).doesNotContain(RSAKey.parse(jwk).getPrivateExponent().toString());
     });
   }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableScheduling
+  static class Scheduling {}
 
   @Configuration(proxyBeanMethods = false)
   static class OwnClient {
