@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  */
+@SuppressWarnings("exports") // JUnit is requires static, not transitive: see module-info
 public final class FakeAltinnExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FakeAltinnExtension.class);
 
