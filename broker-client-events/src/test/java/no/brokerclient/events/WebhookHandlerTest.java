@@ -3,14 +3,17 @@ package no.brokerclient.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -184,6 +187,51 @@ class WebhookHandlerTest {
     assertEquals(413, post(handler, GOOD, huge).status());
     assertEquals(413, handler.handle("POST", GOOD, Map.of("Content-Length", List.of("99999999")),
         new ByteArrayInputStream(new byte[0])).status(), "declared size checked before reading");
+    assertTrue(received.isEmpty());
+  }
+
+  @Test
+  void anythingButWhitespaceAfterTheEventIs400() {
+    String d = delivery("t1", "no.altinn.broker.published", "Recipient");
+    assertEquals(400, post(handler, GOOD, d + " garbage").status(), "trailing garbage");
+    assertEquals(400, post(handler, GOOD, d + d.replace("t1", "t2")).status(), "two concatenated events");
+    assertEquals(400, post(handler, GOOD, d + "]").status());
+    assertTrue(received.isEmpty());
+    assertEquals(200, post(handler, GOOD, d + " \r\n\t ").status(), "trailing whitespace is fine");
+    assertEquals(1, received.size());
+  }
+
+  /** One byte every 20 ms, forever: a peer trickling a body that never ends. */
+  static InputStream trickle() {
+    return new InputStream() {
+      @Override
+      public int read() {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return ' ';
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (len == 0) {
+          return 0;
+        }
+        b[off] = (byte) read();
+        return 1;
+      }
+    };
+  }
+
+  @Test
+  void tricklingBodyIsCutOffAtTheBodyDeadlineWith408() {
+    WebhookHandler h = WebhookHandler.builder().secret(SECRET).listener(received::add)
+        .bodyTimeout(Duration.ofMillis(300)).build();
+    WebhookHandler.Response r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> h.handle("POST", GOOD, Map.of(), trickle()), "a trickling body must not hold the handler");
+    assertEquals(408, r.status());
     assertTrue(received.isEmpty());
   }
 
