@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -246,10 +245,9 @@ class WebhookHandlerTest {
   }
 
   @Test
-  void jdkHttpServerAdapterEndToEnd() throws Exception {
-    HttpServer server = JdkHttpServerAdapter.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        "/altinn/events", handler);
-    try {
+  void webhookServerEndToEnd() throws Exception {
+    try (WebhookServer server = WebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        "/altinn/events", handler)) {
       OkHttpClient http = new OkHttpClient();
       String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/altinn/events";
       try (Response r = http.newCall(new Request.Builder().url(base + "?code=" + SECRET)
@@ -264,8 +262,6 @@ class WebhookHandlerTest {
       assertEquals(1, received.size());
       assertEquals(FT, received.get(0).fileTransferId());
       http.dispatcher().executorService().shutdown();
-    } finally {
-      server.stop(0);
     }
   }
 }
