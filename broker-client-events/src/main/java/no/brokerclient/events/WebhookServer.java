@@ -104,6 +104,8 @@ public final class WebhookServer implements AutoCloseable {
 
   private static final class Connection {
     final Socket socket;
+    final long acceptedNanos = System.nanoTime();
+    /** Written under the server's lock, so a connection is never displaced once it is being handled. */
     volatile Phase phase = Phase.READING;
 
     Connection(Socket socket) {
@@ -265,6 +267,13 @@ public final class WebhookServer implements AutoCloseable {
     open.remove(c);
   }
 
+  /** Moves a connection that is still open (not displaced) to {@code phase}. */
+  private synchronized void enter(Connection c, Phase phase) {
+    if (open.contains(c)) {
+      c.phase = phase;
+    }
+  }
+
   /** Answers 503 to a connection there is no room for and closes it; a fresh socket's send buffer takes it. */
   private static void refuse(Socket s) {
     try (s) {
@@ -278,7 +287,7 @@ public final class WebhookServer implements AutoCloseable {
     Socket s = c.socket;
     try (s) {
       s.setTcpNoDelay(true);
-      Http1.Input in = new Http1.Input(s, System.nanoTime() + headerTimeout.toNanos());
+      Http1.Input in = new Http1.Input(s, c.acceptedNanos + headerTimeout.toNanos());
       OutputStream out = s.getOutputStream();
       WebhookHandler.Response r;
       try {
@@ -292,7 +301,7 @@ public final class WebhookServer implements AutoCloseable {
       }
       Http1.writeResponse(out, r.status(), r.body());
       if (r.status() != 408) { // a peer that ran out of time gets none to drain
-        c.phase = Phase.DRAINING;
+        enter(c, Phase.DRAINING);
         drain(s, in);
       }
     } catch (SocketException e) {
@@ -328,7 +337,7 @@ public final class WebhookServer implements AutoCloseable {
           c.closeQuietly(); // the body read that follows fails and is answered as unreadable
         }
       }
-    }, () -> c.phase = Phase.HANDLING);
+    }, () -> enter(c, Phase.HANDLING));
     try {
       return handler.handle(head.method(), uri, head.headers(), body);
     } catch (RuntimeException e) {
