@@ -214,7 +214,7 @@ public final class WebhookServer implements AutoCloseable {
       } catch (IOException e) {
         if (!closed) {
           LOG.warn("Webhook server could not accept a connection: {}", e.toString());
-          pause();
+          pause(50); // e.g. out of file descriptors: do not spin
         }
         continue;
       }
@@ -223,18 +223,32 @@ public final class WebhookServer implements AutoCloseable {
         refuse(s);
         continue;
       }
-      try {
-        workers.execute(() -> serve(c));
-      } catch (RejectedExecutionException e) {
+      if (!handOver(() -> serve(c))) {
         release(c);
         refuse(s);
       }
     }
   }
 
-  private static void pause() {
+  /**
+   * Gives a connection a thread. Every thread busy means displaced connections' threads are still ending (there are
+   * twice as many threads as connections), so this waits a little for one.
+   */
+  private boolean handOver(Runnable task) {
+    for (int i = 0; i < 100 && !closed; i++) {
+      try {
+        workers.execute(task);
+        return true;
+      } catch (RejectedExecutionException e) {
+        pause(10);
+      }
+    }
+    return false;
+  }
+
+  private static void pause(long millis) {
     try {
-      Thread.sleep(50); // e.g. out of file descriptors: do not spin
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -300,10 +314,8 @@ public final class WebhookServer implements AutoCloseable {
         r = new WebhookHandler.Response(e.status, e.getMessage());
       }
       Http1.writeResponse(out, r.status(), r.body());
-      if (r.status() != 408) { // a peer that ran out of time gets none to drain
-        enter(c, Phase.DRAINING);
-        drain(s, in);
-      }
+      enter(c, Phase.DRAINING);
+      drain(s, in);
     } catch (SocketException e) {
       LOG.trace("Webhook connection from {} closed: {}", s.getRemoteSocketAddress(), e.toString());
     } catch (IOException e) {

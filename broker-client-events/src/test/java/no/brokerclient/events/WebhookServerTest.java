@@ -169,7 +169,7 @@ class WebhookServerTest {
 
   @Test
   void slowHeadersDoNotStarveDeliveries() throws Exception {
-    start(WebhookServer.builder().handler(handler(Duration.ofSeconds(10))).headerTimeout(Duration.ofSeconds(2))
+    start(WebhookServer.builder().handler(handler(Duration.ofSeconds(10))).headerTimeout(Duration.ofSeconds(3))
         .maxConnections(16));
     List<Socket> slow = new ArrayList<>();
     for (int i = 0; i < 40; i++) { // more than the JDK adapter's 8 threads, more than the connection limit
@@ -194,7 +194,7 @@ class WebhookServerTest {
 
   @Test
   void slowBodiesAreCutOffAtTheBodyDeadline() throws Exception {
-    start(WebhookServer.builder().handler(handler(Duration.ofSeconds(2))).maxConnections(64));
+    start(WebhookServer.builder().handler(handler(Duration.ofSeconds(3))).maxConnections(64));
     List<Socket> slow = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       Socket s = connect();
@@ -346,7 +346,7 @@ class WebhookServerTest {
   @Test
   void secretNeverLoggedWhateverHappens() throws Exception {
     try (JulCapture jul = new JulCapture()) {
-      start(WebhookServer.builder().handler(handler(Duration.ofMillis(500))).headerTimeout(Duration.ofSeconds(1)));
+      start(WebhookServer.builder().handler(handler(Duration.ofSeconds(2))).headerTimeout(Duration.ofSeconds(2)));
       String good = "/altinn/events?code=" + SECRET;
       assertEquals(200, status(exchange(request(good, event("log-1")))));
       assertEquals(400, status(exchange(request(good, "{\"not\":\"an event\"}"))));
