@@ -189,8 +189,8 @@ final class Http1 {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
+      boolean alnum = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+      if (!alnum && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
         return false;
       }
     }

@@ -21,9 +21,10 @@ import no.brokerclient.testing.CapturedLogs;
 /**
  * Fuzzes webhook deliveries end to end through {@link WebhookHandler#handle}: the body limit, UTF-8 and strict JSON
  * checks, the CloudEvent parser and the listener call. Whatever arrives, the handler answers (never throws), hands
- * the listener at most one well-formed event (with nothing but whitespace after it), and treats a listener that throws the same as one that does not,
- * except for answering 500 so Altinn redelivers (the secret check, which comes before any of this, is tested in
- * {@link WebhookHandlerTest}). The normal build replays {@code WebhookFuzzTestInputs/}.
+ * the listener at most one well-formed event (with nothing but whitespace after it), and treats a listener that
+ * throws the same as one that does not, except for answering 500 so Altinn redelivers (the secret check, which comes
+ * before any of this, is tested in {@link WebhookHandlerTest}). The normal build replays
+ * {@code WebhookFuzzTestInputs/}.
  */
 class WebhookFuzzTest {
   private static final String SECRET = "fuzz-secret-0123456789";

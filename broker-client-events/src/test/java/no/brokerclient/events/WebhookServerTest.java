@@ -83,8 +83,8 @@ class WebhookServerTest {
 
   static String request(String target, String body) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: "
-        + b.length + "\r\n\r\n" + body;
+    return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n" + body;
   }
 
   /** An event for a transfer of its own, so that no two are duplicates. */
