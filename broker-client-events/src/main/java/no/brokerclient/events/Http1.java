@@ -64,16 +64,26 @@ final class Http1 {
    * is left of it, so a peer that trickles bytes runs into the deadline as surely as one that sends nothing.
    */
   static final class Input extends InputStream {
-    private final Socket socket;
     private final InputStream in;
+    private final ReadTimeout timeout;
     private final byte[] buf = new byte[8192];
     private int pos;
     private int lim;
     private long deadline;
 
+    /** Sets how long the next read of the underlying stream may block, e.g. {@link Socket#setSoTimeout}. */
+    @FunctionalInterface
+    interface ReadTimeout {
+      void set(int millis) throws IOException;
+    }
+
     Input(Socket socket, long deadlineNanos) throws IOException {
-      this.socket = socket;
-      this.in = socket.getInputStream();
+      this(socket.getInputStream(), socket::setSoTimeout, deadlineNanos);
+    }
+
+    Input(InputStream in, ReadTimeout timeout, long deadlineNanos) {
+      this.in = in;
+      this.timeout = timeout;
       this.deadline = deadlineNanos;
     }
 
@@ -87,7 +97,7 @@ final class Http1 {
       if (left <= 0) {
         throw new SocketTimeoutException("deadline passed");
       }
-      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1)));
+      timeout.set((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1)));
       int n = in.read(buf);
       if (n <= 0) {
         return false;
@@ -157,7 +167,7 @@ final class Http1 {
       line = in.readLine(MAX_LINE); // RFC 9112 §2.2: one empty line before the request line is tolerated
     }
     String[] parts = line.split(" ", -1);
-    if (parts.length != 3 || !isToken(parts[0]) || !parts[1].startsWith("/")) {
+    if (parts.length != 3 || !isToken(parts[0]) || !parts[1].startsWith("/") || hasControl(parts[1])) {
       throw new HttpError(400, "malformed request line");
     }
     if (!parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0")) {
@@ -176,11 +186,16 @@ final class Http1 {
         throw new HttpError(431, "request headers too large");
       }
       int colon = h.indexOf(':');
-      if (colon <= 0 || !isToken(h.substring(0, colon))) {
-        throw new HttpError(400, "malformed header line"); // also obs-fold and whitespace before the colon
+      if (colon <= 0 || !isToken(h.substring(0, colon)) || hasControl(h.replace('\t', ' '))) {
+        throw new HttpError(400, "malformed header line"); // also obs-fold, whitespace before the colon, bare CR
       }
       headers.computeIfAbsent(h.substring(0, colon), k -> new ArrayList<>()).add(h.substring(colon + 1).strip());
     }
+  }
+
+  /** Control characters (CR and NUL included), which RFC 9110 does not allow in a target or a field value. */
+  private static boolean hasControl(String s) {
+    return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
   }
 
   private static boolean isToken(String s) {

@@ -273,6 +273,7 @@ class WebhookServerTest {
     assertEquals(400, status(exchange(request(good, body).replace("Content-Length: " + body.length(),
         "Content-Length: -1"))));
     assertEquals(400, status(exchange(request(good, body).replace("Host: 127.0.0.1", " folded"))));
+    assertEquals(400, status(exchange(request(good, body).replace("Host: 127.0.0.1", "Host: a\rb"))), "bare CR");
     assertEquals(404, status(exchange(request("/other?code=" + SECRET, body))));
     assertEquals(505, status(exchange(request(good, body).replace("HTTP/1.1\r\n", "HTTP/2.0\r\n"))));
     assertEquals(431, status(exchange("POST " + good + " HTTP/1.1\r\n" + "X-Many: y\r\n".repeat(200) + "\r\n")));
