@@ -7,6 +7,7 @@ module no.brokerclient.events {
   requires transitive no.brokerclient.core;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  requires java.logging;
   requires transitive jdk.httpserver;
 
   exports no.brokerclient.events;

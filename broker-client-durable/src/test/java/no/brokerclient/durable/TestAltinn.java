@@ -19,8 +19,8 @@ import no.brokerclient.events.BrokerEventPoller;
 import no.brokerclient.events.EventRole;
 import no.brokerclient.events.EventSubscriptions;
 import no.brokerclient.events.EventsClient;
-import no.brokerclient.events.JdkHttpServerAdapter;
 import no.brokerclient.events.WebhookHandler;
+import no.brokerclient.events.WebhookServer;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.testkit.FakeAltinn;
@@ -111,15 +111,14 @@ final class TestAltinn implements AutoCloseable {
   AutoCloseable webhook(BrokerEventListener listener) throws Exception {
     String secret = UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
     WebhookHandler handler = WebhookHandler.builder().listener(listener).secret(secret).build();
-    com.sun.net.httpserver.HttpServer server = JdkHttpServerAdapter.start(new InetSocketAddress("127.0.0.1", 0),
-        "/events", handler);
+    WebhookServer server = WebhookServer.start(new InetSocketAddress("127.0.0.1", 0), "/events", handler);
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/events";
     try (EventsClient events = EventsClient.builder().accessTokenProvider(recipientTokens.forEvents())
         .platformUrl(fake.platformUrl()).build()) {
       events.ensure(EventSubscriptions.builder().platformUrl(fake.platformUrl()).resourceId(RESOURCE)
           .subject(RECIPIENT_ORG).endpoint(url).webhookSecret(secret).recipientEvents().build(), true);
     }
-    return () -> server.stop(0);
+    return server::close;
   }
 
   BrokerEventPoller poller(BrokerClient recipient, BrokerEventListener listener) {

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.model.FileTransferOverview;
@@ -77,7 +78,8 @@ public final class BrokerEventPoller {
   }
 
   /**
-   * Polls once.
+   * Polls once. A failure with one transfer (its overview cannot be read, or the listener throws anything) is
+   * logged and the poll moves on to the next; the transfer is looked at again next poll. A failing search throws.
    *
    * @return how many events reached the listener
    */
@@ -86,8 +88,8 @@ public final class BrokerEventPoller {
   }
 
   /**
-   * Polls every {@code interval} on {@code executor} until the returned future is cancelled. A failing poll is
-   * logged and the next one runs as scheduled.
+   * Polls every {@code interval} on {@code executor} until the returned future is cancelled. A failing poll
+   * (whatever it throws, {@code Error}s included) is logged and the next one runs as scheduled.
    *
    * @param executor the scheduler (owned by the caller)
    * @param interval at least {@link #MIN_INTERVAL}
@@ -104,8 +106,8 @@ public final class BrokerEventPoller {
         if (n > 0) {
           LOG.info("Poll of {} found {} event(s) the webhook had not delivered", resourceId, n);
         }
-      } catch (RuntimeException e) {
-        LOG.warn("Poll of {} failed: {}", resourceId, e.toString());
+      } catch (Throwable t) { // a scheduled task that throws is never run again: no failure may end the polling
+        LOG.warn("Poll of {} failed; polling again in {}: {}", resourceId, interval, t.toString());
       }
     }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -118,7 +120,8 @@ public final class BrokerEventPoller {
     int delivered = 0;
     try (Stream<UUID> ids = client.searchAll(search)) {
       for (UUID id : (Iterable<UUID>) ids::iterator) {
-        delivered += emit(id, EventType.PUBLISHED, EventRole.RECIPIENT) == EventDeduplicator.Outcome.HANDLED ? 1 : 0;
+        delivered += each(id, () -> emit(id, EventType.PUBLISHED, EventRole.RECIPIENT)
+            == EventDeduplicator.Outcome.HANDLED);
       }
     }
     return delivered;
@@ -129,25 +132,44 @@ public final class BrokerEventPoller {
     int delivered = 0;
     try (Stream<UUID> ids = client.searchAll(search)) {
       for (UUID id : (Iterable<UUID>) ids::iterator) {
-        FileTransferStatus previous = lastStatus.get(id);
-        if (previous != null && isFinal(previous)) {
-          continue;
-        }
-        FileTransferOverview o = client.getOverview(id);
-        FileTransferStatus s = o.fileTransferStatus();
-        if (s.equals(previous)) {
-          continue;
-        }
-        EventType type = eventFor(s);
-        EventDeduplicator.Outcome outcome = type == null ? null : emit(id, type, EventRole.SENDER);
-        if (outcome == null || outcome == EventDeduplicator.Outcome.HANDLED
-            || outcome == EventDeduplicator.Outcome.DUPLICATE) {
-          lastStatus.put(id, s);
-        }
-        delivered += outcome == EventDeduplicator.Outcome.HANDLED ? 1 : 0;
+        delivered += each(id, () -> senderChange(id));
       }
     }
     return delivered;
+  }
+
+  /** @return whether a changed status of a sent transfer reached the listener */
+  private boolean senderChange(UUID id) {
+    FileTransferStatus previous = lastStatus.get(id);
+    if (previous != null && isFinal(previous)) {
+      return false;
+    }
+    FileTransferOverview o = client.getOverview(id);
+    FileTransferStatus s = o.fileTransferStatus();
+    if (s.equals(previous)) {
+      return false;
+    }
+    EventType type = eventFor(s);
+    EventDeduplicator.Outcome outcome = type == null ? null : emit(id, type, EventRole.SENDER);
+    if (outcome == null || outcome == EventDeduplicator.Outcome.HANDLED
+        || outcome == EventDeduplicator.Outcome.DUPLICATE) {
+      lastStatus.put(id, s);
+    }
+    return outcome == EventDeduplicator.Outcome.HANDLED;
+  }
+
+  /**
+   * Runs one transfer's step so that nothing it throws ends the poll.
+   *
+   * @return 1 when an event reached the listener, else 0
+   */
+  private int each(UUID id, BooleanSupplier step) {
+    try {
+      return step.getAsBoolean() ? 1 : 0;
+    } catch (Throwable t) { // one bad transfer (unreadable overview, say) must not hide the ones after it
+      LOG.warn("Poll of {} skipped file transfer {} this time: {}", resourceId, id, t.toString());
+      return 0;
+    }
   }
 
   private static boolean isFinal(FileTransferStatus s) {

@@ -55,7 +55,7 @@ public final class EventDeduplicator {
     DUPLICATE,
     /** Another thread is handling it right now; the listener was not called. */
     IN_PROGRESS,
-    /** The listener threw; the event is not remembered, so it will be offered again. */
+    /** The listener threw (anything, {@code Error}s included); the event is not remembered and is offered again. */
     FAILED
   }
 
@@ -65,7 +65,7 @@ public final class EventDeduplicator {
    * @param outcome what happened
    * @param failure what the listener threw when {@code FAILED}, else {@code null}
    */
-  record Delivery(Outcome outcome, Exception failure) {}
+  record Delivery(Outcome outcome, Throwable failure) {}
 
   /**
    * Calls the listener unless an event with the same {@link BrokerEvent#dedupeKey()} was handled or is being
@@ -81,12 +81,9 @@ public final class EventDeduplicator {
       listener.onEvent(event);
       complete(key);
       return new Delivery(Outcome.HANDLED, null);
-    } catch (Exception e) {
+    } catch (Throwable t) { // any failure of the listener's is about this one event; the caller logs and moves on
       abort(key);
-      return new Delivery(Outcome.FAILED, e);
-    } catch (Error e) {
-      abort(key);
-      throw e;
+      return new Delivery(Outcome.FAILED, t);
     }
   }
 

@@ -1,8 +1,30 @@
 package no.brokerclient.events;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** Hides query values (webhook secrets) in endpoint URLs shown in logs, messages and toString(). */
 final class Redaction {
+  /** A URL's or request line's query: from {@code ?} to the next whitespace. */
+  private static final Pattern QUERY = Pattern.compile("\\?\\S*");
+
   private Redaction() {}
+
+  /**
+   * @param text free text, e.g. {@code POST /altinn/events?code=s3cret HTTP/1.1}
+   * @return the text with every query value replaced, e.g. {@code POST /altinn/events?code=**** HTTP/1.1}
+   */
+  static String queries(String text) {
+    if (text == null || text.indexOf('?') < 0) {
+      return text;
+    }
+    Matcher m = QUERY.matcher(text);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(b, Matcher.quoteReplacement(endpoint(m.group())));
+    }
+    return m.appendTail(b).toString();
+  }
 
   static String endpoint(String url) {
     if (url == null) {

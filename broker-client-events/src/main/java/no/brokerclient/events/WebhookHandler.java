@@ -3,11 +3,14 @@ package no.brokerclient.events;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -15,6 +18,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -39,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>With a {@linkplain Builder#secret secret}, the {@code code} query parameter must match (compared in constant
  *       time), else 401. Altinn's deliveries are not signed; this secret, put in the subscription's endpoint by
  *       {@link EventSubscriptions.Builder#webhookSecret}, is what tells them apart.</li>
- *   <li>Bodies over {@link Builder#maxBodyBytes} (default 64 KiB) get 413; invalid UTF-8, malformed JSON, duplicate
+ *   <li>Bodies over {@link Builder#maxBodyBytes} (default 64 KiB) get 413; a body not received within {@link
+ *       Builder#bodyTimeout} (default 10 s) gets 408; invalid UTF-8, malformed JSON, anything but whitespace after
+ *       the JSON object (trailing garbage, a second event), duplicate
  *       keys, nesting deeper than 32, or a missing/wrong {@code specversion}, {@code id}, {@code source} or
  *       {@code type} (blank, too long, or with control characters, so every field is safe to log) get 400.
  *       Altinn sends CloudEvents 1.0 structured JSON as {@code application/json}; the content type is not
@@ -53,9 +59,17 @@ import org.slf4j.LoggerFactory;
  *       Unknown event types reach the listener with {@link EventType#isKnown()} false.</li>
  * </ul>
  *
- * <p>Servlet or Spring: call {@link #handle} from your controller with {@code request.getMethod()}, the full
- * request URI including the query string, the headers and {@code request.getInputStream()}, and set the returned
- * status. For the JDK's built-in server use {@link JdkHttpServerAdapter}. Thread-safe.
+ * <p>Servlet or Spring (recommended in production): call {@link #handle} from your controller with {@code
+ * request.getMethod()}, the full request URI including the query string, the headers and {@code
+ * request.getInputStream()}, and set the returned status. Without a framework, {@link WebhookServer} serves it with
+ * its own deadlines and connection limits; inside your own JDK {@code HttpServer} use {@link JdkHttpServerAdapter}.
+ * Thread-safe.
+ *
+ * <p><b>Slow bodies.</b> {@link #handle} never spends more than {@link Builder#bodyTimeout} reading a body that
+ * trickles in: the deadline is checked after every read, and a late body gets 408 without the listener being
+ * called. A peer that goes completely silent blocks a single read until your server's socket read timeout (Tomcat's
+ * {@code connectionTimeout}, Jetty's {@code idleTimeout}; {@link WebhookServer} sets it to what is left of the
+ * deadline), so keep that timeout in place.
  */
 public final class WebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
@@ -63,6 +77,7 @@ public final class WebhookHandler {
   private static final ObjectMapper STRICT = JsonMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   static {
@@ -81,6 +96,7 @@ public final class WebhookHandler {
   private final BrokerEventListener listener;
   private final byte[] secret;
   private final int maxBodyBytes;
+  private final Duration bodyTimeout;
   private final Set<EventRole> roles;
   private final EventDeduplicator dedupe;
 
@@ -88,6 +104,7 @@ public final class WebhookHandler {
     this.listener = b.listener;
     this.secret = b.secret == null ? null : b.secret.getBytes(StandardCharsets.UTF_8);
     this.maxBodyBytes = b.maxBodyBytes;
+    this.bodyTimeout = b.bodyTimeout;
     this.roles = b.roles.isEmpty() ? EnumSet.allOf(EventRole.class) : EnumSet.copyOf(b.roles);
     this.dedupe = b.dedupe;
   }
@@ -102,13 +119,23 @@ public final class WebhookHandler {
     return dedupe;
   }
 
+  /** @return the largest body accepted, for servers that frame the body */
+  int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** @return how long reading a body may take, for servers that set their socket timeouts from it */
+  Duration bodyTimeout() {
+    return bodyTimeout;
+  }
+
   /**
    * Handles one delivery.
    *
    * @param method the HTTP method
    * @param requestUri the request URI including the query string
    * @param headers request headers (names in any case); may be empty
-   * @param body the request body; read up to the size limit, not closed
+   * @param body the request body; read up to the size limit and for at most the body timeout, not closed
    * @return the status to answer with
    */
   public Response handle(String method, URI requestUri, Map<String, List<String>> headers, InputStream body) {
@@ -125,7 +152,10 @@ public final class WebhookHandler {
     }
     byte[] bytes;
     try {
-      bytes = body.readNBytes(maxBodyBytes + 1);
+      bytes = readBody(body);
+    } catch (InterruptedIOException e) {
+      LOG.debug("Webhook delivery rejected: body not received within {}", bodyTimeout);
+      return new Response(408, "body not received within " + bodyTimeout.toMillis() + " ms");
     } catch (IOException e) {
       return new Response(400, "could not read body");
     }
@@ -144,6 +174,30 @@ public final class WebhookHandler {
       return new Response(200, "validated");
     }
     return deliver(event);
+  }
+
+  /**
+   * Reads up to {@code maxBodyBytes + 1} bytes, checking the body deadline after every read.
+   *
+   * @throws InterruptedIOException when the deadline passes (a trickling peer) or the server's read timed out
+   */
+  private byte[] readBody(InputStream body) throws IOException {
+    long deadline = System.nanoTime() + bodyTimeout.toNanos();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBodyBytes + 1, 8192));
+    byte[] buf = new byte[8192];
+    int left = maxBodyBytes + 1;
+    while (left > 0) {
+      int n = body.read(buf, 0, Math.min(buf.length, left));
+      if (n < 0) {
+        break;
+      }
+      out.write(buf, 0, n);
+      left -= n;
+      if (left > 0 && System.nanoTime() - deadline > 0) {
+        throw new InterruptedIOException("body deadline passed");
+      }
+    }
+    return out.toByteArray();
   }
 
   Response deliver(BrokerEvent event) {
@@ -296,6 +350,7 @@ public final class WebhookHandler {
     private BrokerEventListener listener;
     private String secret;
     private int maxBodyBytes = 64 * 1024;
+    private Duration bodyTimeout = Duration.ofSeconds(10);
     private final Set<EventRole> roles = EnumSet.noneOf(EventRole.class);
     private EventDeduplicator dedupe = new EventDeduplicator();
 
@@ -328,6 +383,20 @@ public final class WebhookHandler {
         throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
       }
       this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * @param timeout longest time reading one body may take, checked after every read; a later body gets 408 and
+     *     never reaches the listener. Default 10 s (Altinn sends about 500 bytes at once; it waits at most 45 s for
+     *     the whole answer)
+     * @return this builder
+     */
+    public Builder bodyTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("bodyTimeout must be positive");
+      }
+      this.bodyTimeout = timeout;
       return this;
     }
 

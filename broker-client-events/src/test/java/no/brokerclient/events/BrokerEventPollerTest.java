@@ -1,5 +1,6 @@
 package no.brokerclient.events;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -158,5 +162,75 @@ class BrokerEventPollerTest {
       exec.shutdownNow();
     }
     assertTrue(BrokerEventPoller.MIN_INTERVAL.getSeconds() >= 6);
+  }
+
+  @Test
+  void oneTransferWhoseOverviewFailsDoesNotHideTheOthers() {
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    BrokerEventPoller p = poller(EventRole.SENDER);
+    broker.enqueue(json(ids(a, b)));
+    broker.enqueue(new MockResponse.Builder().code(500).body("boom").build());
+    broker.enqueue(json(overview(b, "Published")));
+    assertEquals(1, p.pollOnce(), "a failed; b still reached the listener");
+    assertEquals(List.of(b), received.stream().map(BrokerEvent::fileTransferId).toList());
+    broker.enqueue(json(ids(a, b)));
+    broker.enqueue(json(overview(a, "Published")));
+    broker.enqueue(json(overview(b, "Published")));
+    assertEquals(1, p.pollOnce(), "a is looked at again next poll");
+    assertEquals(List.of(b, a), received.stream().map(BrokerEvent::fileTransferId).toList());
+  }
+
+  @Test
+  void listenerThrowingAnErrorSkipsOnlyThatTransfer() {
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    AtomicInteger calls = new AtomicInteger();
+    BrokerEventPoller p = BrokerEventPoller.builder().client(client).resourceId("my-broker-resource").organization(ORG)
+        .role(EventRole.RECIPIENT).deduplicator(dedupe).listener(e -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new AssertionError("a bug in the listener");
+          }
+          received.add(e);
+        }).build();
+    broker.enqueue(json(ids(a, b)));
+    assertEquals(1, p.pollOnce());
+    assertEquals(List.of(b), received.stream().map(BrokerEvent::fileTransferId).toList());
+    broker.enqueue(json(ids(a, b)));
+    assertEquals(1, p.pollOnce(), "a is offered again; b is a duplicate");
+    assertEquals(List.of(b, a), received.stream().map(BrokerEvent::fileTransferId).toList());
+  }
+
+  /** Keeps the task {@code scheduleWithFixedDelay} was given instead of running it. */
+  static final class CapturingScheduler extends ScheduledThreadPoolExecutor {
+    Runnable task;
+
+    CapturingScheduler() {
+      super(1);
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+      task = command;
+      return super.schedule(() -> { }, 1, TimeUnit.DAYS);
+    }
+  }
+
+  @Test
+  void scheduledPollNeverThrowsSoItIsNeverCancelled() {
+    CapturingScheduler scheduler = new CapturingScheduler();
+    try {
+      BrokerEventPoller.builder().client(client).resourceId("my-broker-resource").organization(ORG)
+          .role(EventRole.RECIPIENT).deduplicator(dedupe).listener(e -> {
+            throw new StackOverflowError("the listener's recursion");
+          }).build().start(scheduler, Duration.ofMinutes(1));
+      broker.enqueue(json(ids(UUID.randomUUID())));
+      assertDoesNotThrow(scheduler.task::run, "a throwing task is never scheduled again");
+      broker.enqueue(new MockResponse.Builder().code(500).body("search down").build());
+      assertDoesNotThrow(scheduler.task::run);
+      assertEquals(2, broker.getRequestCount());
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,15 +21,26 @@ import no.brokerclient.testing.CapturedLogs;
 /**
  * Fuzzes webhook deliveries end to end through {@link WebhookHandler#handle}: the body limit, UTF-8 and strict JSON
  * checks, the CloudEvent parser and the listener call. Whatever arrives, the handler answers (never throws), hands
- * the listener at most one well-formed event, and treats a listener that throws the same as one that does not,
- * except for answering 500 so Altinn redelivers (the secret check, which comes before any of this, is tested in
- * {@link WebhookHandlerTest}). The normal build replays {@code WebhookFuzzTestInputs/}.
+ * the listener at most one well-formed event (with nothing but whitespace after it), and treats a listener that
+ * throws the same as one that does not, except for answering 500 so Altinn redelivers (the secret check, which comes
+ * before any of this, is tested in {@link WebhookHandlerTest}). The normal build replays
+ * {@code WebhookFuzzTestInputs/}.
  */
 class WebhookFuzzTest {
   private static final String SECRET = "fuzz-secret-0123456789";
   private static final URI URI_WITH_SECRET = URI.create("/altinn/events?code=" + SECRET);
   private static final int MAX_BODY = 4096;
   private static final Set<Integer> ANSWERS = Set.of(200, 400, 413);
+
+  private static boolean oneJsonValue(byte[] body) {
+    try (JsonParser p = new ObjectMapper().createParser(body)) {
+      p.nextToken();
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 
   @FuzzTest
   void delivery(byte[] body) {
@@ -58,6 +72,7 @@ class WebhookFuzzTest {
       assertFalse(EventType.VALIDATE_SUBSCRIPTION.equals(e.type()), "validation pings never reach the listener");
       String text = new String(body, StandardCharsets.UTF_8);
       assertTrue(text.contains("\"1.0\""), "only specversion 1.0 is accepted");
+      assertTrue(oneJsonValue(body), "nothing but whitespace after the event");
     }
 
     List<BrokerEvent> thrown = new ArrayList<>();

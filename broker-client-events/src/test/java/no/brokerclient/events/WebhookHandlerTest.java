@@ -3,14 +3,16 @@ package no.brokerclient.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -188,6 +190,51 @@ class WebhookHandlerTest {
   }
 
   @Test
+  void anythingButWhitespaceAfterTheEventIs400() {
+    String d = delivery("t1", "no.altinn.broker.published", "Recipient");
+    assertEquals(400, post(handler, GOOD, d + " garbage").status(), "trailing garbage");
+    assertEquals(400, post(handler, GOOD, d + d.replace("t1", "t2")).status(), "two concatenated events");
+    assertEquals(400, post(handler, GOOD, d + "]").status());
+    assertTrue(received.isEmpty());
+    assertEquals(200, post(handler, GOOD, d + " \r\n\t ").status(), "trailing whitespace is fine");
+    assertEquals(1, received.size());
+  }
+
+  /** One byte every 20 ms, forever: a peer trickling a body that never ends. */
+  static InputStream trickle() {
+    return new InputStream() {
+      @Override
+      public int read() {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return ' ';
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (len == 0) {
+          return 0;
+        }
+        b[off] = (byte) read();
+        return 1;
+      }
+    };
+  }
+
+  @Test
+  void tricklingBodyIsCutOffAtTheBodyDeadlineWith408() {
+    WebhookHandler h = WebhookHandler.builder().secret(SECRET).listener(received::add)
+        .bodyTimeout(Duration.ofMillis(300)).build();
+    WebhookHandler.Response r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> h.handle("POST", GOOD, Map.of(), trickle()), "a trickling body must not hold the handler");
+    assertEquals(408, r.status());
+    assertTrue(received.isEmpty());
+  }
+
+  @Test
   void missingOptionalFieldsAreTolerated() {
     String minimal = "{\"specversion\":\"1.0\",\"id\":\"m1\",\"source\":\"https://x\",\"type\":\"no.altinn.broker.published\"}";
     assertEquals(200, post(handler, GOOD, minimal).status());
@@ -198,10 +245,9 @@ class WebhookHandlerTest {
   }
 
   @Test
-  void jdkHttpServerAdapterEndToEnd() throws Exception {
-    HttpServer server = JdkHttpServerAdapter.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        "/altinn/events", handler);
-    try {
+  void webhookServerEndToEnd() throws Exception {
+    try (WebhookServer server = WebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        "/altinn/events", handler)) {
       OkHttpClient http = new OkHttpClient();
       String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/altinn/events";
       try (Response r = http.newCall(new Request.Builder().url(base + "?code=" + SECRET)
@@ -216,8 +262,6 @@ class WebhookHandlerTest {
       assertEquals(1, received.size());
       assertEquals(FT, received.get(0).fileTransferId());
       http.dispatcher().executorService().shutdown();
-    } finally {
-      server.stop(0);
     }
   }
 }

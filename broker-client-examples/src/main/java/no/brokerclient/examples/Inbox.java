@@ -21,7 +21,8 @@ import no.brokerclient.model.DownloadResult;
 /**
  * What a receiving system does with Broker events: the listener only enqueues (Altinn waits at most 45 s for the
  * webhook answer); a worker thread downloads each published file (verified, atomically moved into the inbox
- * directory) and confirms the download.
+ * directory) and confirms the download. Whatever one download throws, the worker reports it and goes on with the
+ * next event (the polling backstop offers a transfer that was not downloaded again).
  */
 final class Inbox implements BrokerEventListener, AutoCloseable {
   private final BrokerClient broker;
@@ -67,6 +68,8 @@ final class Inbox implements BrokerEventListener, AutoCloseable {
             + ", confirmed");
       } catch (BrokerException ex) {
         out.println("  could not receive " + id + ": " + ex.getMessage());
+      } catch (RuntimeException | Error ex) { // one bad item must never end the worker: report it, take the next
+        out.println("  could not receive " + id + ", unexpected: " + ex);
       }
     }
   }

@@ -1,6 +1,5 @@
 package no.brokerclient.examples;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,8 +14,8 @@ import no.brokerclient.events.BrokerEventListener;
 import no.brokerclient.events.BrokerEventPoller;
 import no.brokerclient.events.EventDeduplicator;
 import no.brokerclient.events.EventRole;
-import no.brokerclient.events.JdkHttpServerAdapter;
 import no.brokerclient.events.WebhookHandler;
+import no.brokerclient.events.WebhookServer;
 import no.brokerclient.model.DownloadResult;
 
 /**
@@ -32,12 +31,12 @@ public final class ReceiveFiles {
 
   /** A running webhook receiver. */
   static final class Receiver implements AutoCloseable {
-    private final HttpServer server;
+    private final WebhookServer server;
     private final String url;
     private final String secret;
     private final WebhookHandler handler;
 
-    private Receiver(HttpServer server, String url, String secret, WebhookHandler handler) {
+    private Receiver(WebhookServer server, String url, String secret, WebhookHandler handler) {
       this.server = server;
       this.url = url;
       this.secret = secret;
@@ -50,7 +49,7 @@ public final class ReceiveFiles {
           .deduplicator(new EventDeduplicator()).listener(listener).build();
       InetSocketAddress address = env.isFake()
           ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0) : new InetSocketAddress(env.webhookPort());
-      HttpServer server = JdkHttpServerAdapter.start(address, "/altinn/events", handler);
+      WebhookServer server = WebhookServer.start(address, "/altinn/events", handler);
       String url = env.webhookUrl(server.getAddress().getPort(), "/altinn/events");
       out.println("  webhook receiver listening on port " + server.getAddress().getPort());
       return new Receiver(server, url, secret, handler);
@@ -77,7 +76,7 @@ public final class ReceiveFiles {
 
     @Override
     public void close() {
-      server.stop(0);
+      server.close();
     }
   }
 

@@ -37,10 +37,10 @@ import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.events.BrokerEvent;
 import no.brokerclient.events.EventSubscriptions;
 import no.brokerclient.events.EventsClient;
-import no.brokerclient.events.JdkHttpServerAdapter;
 import no.brokerclient.events.Subscription;
 import no.brokerclient.events.SubscriptionRequest;
 import no.brokerclient.events.WebhookHandler;
+import no.brokerclient.events.WebhookServer;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.FileTransferOverview;
@@ -312,7 +312,7 @@ class FakeAltinnSdkTest {
       }
       got.add(e);
     }).build();
-    var server = JdkHttpServerAdapter.start(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+    var server = WebhookServer.start(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
         "/hook", handler);
     try (EventsClient events = env.events(env.recipient())) {
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
@@ -337,7 +337,7 @@ class FakeAltinnSdkTest {
       assertTrue(fake.deliveries().get(fake.deliveries().size() - 1).body().startsWith(
           "{\"specversion\":\"1.0\",\"id\":\""), "Altinn's attribute order");
     } finally {
-      server.stop(0);
+      server.close();
     }
   }
 

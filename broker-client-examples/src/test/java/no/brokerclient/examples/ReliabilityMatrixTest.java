@@ -49,8 +49,8 @@ import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.auth.MaskinportenException;
 import no.brokerclient.events.EventSubscriptions;
 import no.brokerclient.events.EventsClient;
-import no.brokerclient.events.JdkHttpServerAdapter;
 import no.brokerclient.events.WebhookHandler;
+import no.brokerclient.events.WebhookServer;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.FileTransferOverview;
 import no.brokerclient.model.FileTransferSearch;
@@ -437,7 +437,7 @@ class ReliabilityMatrixTest {
       }
       handled.incrementAndGet();
     }).build();
-    var server = JdkHttpServerAdapter.start(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+    var server = WebhookServer.start(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
         "/hook", handler);
     try (EventsClient events = env.events(env.recipient())) {
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
@@ -453,7 +453,7 @@ class ReliabilityMatrixTest {
       }
       assertEquals(1, handled.get());
     } finally {
-      server.stop(0);
+      server.close();
     }
     row("Webhook listener throws", "webhook delivery", "answered 500; Altinn redelivered; handled once");
   }
