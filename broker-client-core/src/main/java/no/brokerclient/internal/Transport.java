@@ -160,6 +160,7 @@ public final class Transport {
     if (call.range != null) {
       b.header("Range", call.range);
     }
+    call.headers.forEach(b::header);
     return b.build();
   }
 
@@ -274,6 +275,7 @@ public final class Transport {
     String accept = "application/json";
     String range;
     Function<ApiError, String> hint;
+    final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     private Call(String method, HttpUrl url, Set<String> scopes, boolean idempotent) {
       this.method = method;
@@ -328,6 +330,20 @@ public final class Transport {
      */
     public Call hint(Function<ApiError, String> hint) {
       this.hint = hint;
+      return this;
+    }
+
+    /**
+     * @param name a request header such as {@code If-Match}; not one Transport sets itself
+     * @param value its value
+     * @return this
+     */
+    public Call header(String name, String value) {
+      if (Set.of("authorization", "user-agent", "accept", "range", SUBSCRIPTION_KEY_HEADER.toLowerCase(Locale.ROOT))
+          .contains(name.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("Transport sets " + name + " itself");
+      }
+      headers.put(name, Objects.requireNonNull(value, "value"));
       return this;
     }
 
