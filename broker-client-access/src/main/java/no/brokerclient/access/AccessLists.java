@@ -37,7 +37,7 @@ public final class AccessLists {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLists.class);
   private static final Set<String> READ = Set.of(AccessScopes.ACCESS_LIST_READ);
   private static final Set<String> WRITE = Set.of(AccessScopes.ACCESS_LIST_WRITE);
-  private static final Pattern OWNER = Pattern.compile("[a-z0-9]{2,20}");
+  private static final Pattern OWNER = Pattern.compile("[a-z][a-z0-9]{1,19}");
   private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   /** Restarts of a paged read that the list's changes interrupted (412). */
   private static final int MAX_RESTARTS = 3;

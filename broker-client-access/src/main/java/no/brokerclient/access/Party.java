@@ -73,10 +73,10 @@ public sealed interface Party permits Party.Organization, Party.PartyUuid, Party
 
   /** @param id the party id */
   record PartyId(long id) implements Party {
-    /** Rejects negative ids. */
+    /** Rejects negative ids ({@link no.brokerclient.BrokerValidationException}). */
     public PartyId {
       if (id < 0) {
-        throw new IllegalArgumentException("party id must not be negative, got " + id);
+        throw new no.brokerclient.BrokerValidationException("partyId", "must not be negative, got " + id);
       }
     }
 
