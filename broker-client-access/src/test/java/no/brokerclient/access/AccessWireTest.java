@@ -417,6 +417,36 @@ class AccessWireTest {
   }
 
   @Test
+  void aRequestTimedOutAtAltinnEndsTheWaitThoughItsStatusIsStillNew() throws Exception {
+    // The server flags requests older than 180 days with timedOut and leaves status New (docs: status Timedout).
+    server.enqueue(json(200, request(REQ1, "New", "acme-broker").replace("\"timedOut\":false", "\"timedOut\":true")));
+    SystemUserRequest req = SystemUserRequest.fromWire(Json.MAPPER.readTree(request(REQ1, "New", "acme-broker")));
+    SystemUserRequestRefusedException e = assertThrows(SystemUserRequestRefusedException.class,
+        () -> client.systemUsers().awaitApproval(req, Duration.ofHours(1)));
+    assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+    assertEquals(Set.of(AccessScopes.SYSTEM_USER_REQUEST_READ), scopes.get(0));
+  }
+
+  @Test
+  void anUnknownSystemIsA404NotTheDocs400() throws Exception {
+    server.enqueue(json(404, problem(404, "AUTH-00011")));
+    no.brokerclient.BrokerNotFoundException e = assertThrows(no.brokerclient.BrokerNotFoundException.class,
+        () -> client.systemUsers().requestSystemUser(CustomerRequest.builder(system(),
+            OrganizationNumber.of("313776735")).build()));
+    assertTrue(e.getMessage().contains("does not exist or belongs to another vendor"), e.getMessage());
+    assertEquals(1, server.getRequestCount(), "not retried");
+  }
+
+  @Test
+  void scopeNamesAreTheServersNotTheDocs() {
+    assertEquals("altinn:resourceregistry/accesslist.write", AccessScopes.ACCESS_LIST_WRITE);
+    assertEquals("altinn:resourceregistry/accesslist.read", AccessScopes.ACCESS_LIST_READ);
+    assertEquals(Set.of("altinn:authentication/systemregister.write",
+        "altinn:authentication/systemuser.request.write", "altinn:authentication/systemuser.request.read"),
+        AccessScopes.VENDOR);
+  }
+
+  @Test
   void registerSystemComparesThenPutsOnlyWhenDifferent() throws Exception {
     String registered = Json.write(system().toWire()).replace("\"isVisible\":true", "\"isVisible\":true,"
         + "\"isDeleted\":false");
@@ -432,6 +462,8 @@ class AccessWireTest {
     assertEquals("PUT", put.getMethod());
     assertEquals("/authentication/api/v1/systemregister/vendor/991825827_acme-broker", put.getTarget());
     assertEquals("0192:991825827", body(put).get("vendor").get("ID").asText());
+    assertEquals(1, body(put).get("vendor").size(), "no vendor.authority: the server neither reads nor writes it");
+    assertFalse(body(put).has("systemVendorOrgNumber"), "ignored by the server; derived from vendor.ID");
     assertEquals(Set.of(AccessScopes.SYSTEM_REGISTER_WRITE), scopes.get(2));
   }
 
