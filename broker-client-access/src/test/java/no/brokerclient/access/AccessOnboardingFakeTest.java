@@ -284,6 +284,72 @@ class AccessOnboardingFakeTest {
     assertTrue(fake.resourceRegistry().members(OWNER_CODE, LIST).contains(SENDER_ORG), "the known one was added");
   }
 
+  /**
+   * Operations of the Resource Registry's OpenAPI document (Altinn/altinn-studio-docs
+   * static/swagger/altinn-resource-registry-v1.json @3a2eae89, paths under /resourceregistry/api/v1), and of
+   * Authentication's vendor API as its code has them (altinn-authentication @ad4f6f36; the docs' OpenAPI copy
+   * @2161dfdd still has the older /systemregister/system paths, so it cannot be the reference).
+   */
+  static final List<String> OPERATIONS = List.of(
+      "GET /resourceregistry/api/v1/resource/{id}", "PUT /resourceregistry/api/v1/resource/{id}",
+      "POST /resourceregistry/api/v1/resource", "POST /resourceregistry/api/v1/resource/{id}/policy",
+      "GET /resourceregistry/api/v1/access-lists/{owner}",
+      "GET /resourceregistry/api/v1/access-lists/{owner}/{identifier}",
+      "PUT /resourceregistry/api/v1/access-lists/{owner}/{identifier}",
+      "DELETE /resourceregistry/api/v1/access-lists/{owner}/{identifier}",
+      "GET /resourceregistry/api/v1/access-lists/{owner}/{identifier}/members",
+      "POST /resourceregistry/api/v1/access-lists/{owner}/{identifier}/members",
+      "DELETE /resourceregistry/api/v1/access-lists/{owner}/{identifier}/members",
+      "GET /resourceregistry/api/v1/access-lists/{owner}/{identifier}/resource-connections",
+      "PUT /resourceregistry/api/v1/access-lists/{owner}/{identifier}/resource-connections/{resourceIdentifier}",
+      "DELETE /resourceregistry/api/v1/access-lists/{owner}/{identifier}/resource-connections/{resourceIdentifier}",
+      "GET /authentication/api/v1/systemregister/vendor/{systemId}",
+      "PUT /authentication/api/v1/systemregister/vendor/{systemId}",
+      "POST /authentication/api/v1/systemregister/vendor",
+      "POST /authentication/api/v1/systemuser/request/vendor",
+      "GET /authentication/api/v1/systemuser/request/vendor/{requestId}",
+      "DELETE /authentication/api/v1/systemuser/request/vendor/{requestId}",
+      "GET /authentication/api/v1/systemuser/vendor/byquery",
+      "GET /authentication/api/v1/systemuser/vendor/bysystem/{systemId}");
+
+  @Test
+  void everyRequestTheModuleMakesIsADocumentedOperation() {
+    onboard(SENDER_ORG, RECIPIENT_ORG);
+    owner.accessLists().list(OWNER_CODE);
+    owner.accessLists().listForResource(OWNER_CODE, RESOURCE);
+    owner.accessLists().members(OWNER_CODE, LIST);
+    owner.accessLists().connections(OWNER_CODE, LIST);
+    owner.accessLists().removeMembers(OWNER_CODE, LIST, List.of(Party.organization(RECIPIENT_ORG)));
+    owner.accessLists().disconnect(OWNER_CODE, LIST, RESOURCE);
+    owner.accessLists().get(OWNER_CODE, LIST);
+    owner.accessLists().delete(OWNER_CODE, LIST);
+    vendor.systemUsers().registerSystem(SystemRegistration.builder(OrganizationNumber.of(VENDOR_ORG), "demo-broker")
+        .name(LocalizedText.of("Gammel", "Gammal", "Old")).description(LocalizedText.of("x", "x", "x"))
+        .resource(RESOURCE).clientId("vendor-client").build());
+    vendor.systemUsers().registerSystem(system());
+    SystemUserRequest r = vendor.systemUsers().requestSystemUser(CustomerRequest.builder(system(),
+        OrganizationNumber.of(SENDER_ORG)).build()).request();
+    vendor.systemUsers().status(r.id());
+    vendor.systemUsers().delete(r.id());
+    vendor.systemUsers().find(system().systemId(), OrganizationNumber.of(SENDER_ORG), null);
+    vendor.systemUsers().list(system().systemId());
+    List<String> patterns = OPERATIONS.stream().map(o -> o.replaceAll("\\{[A-Za-z]+}", "[^/]+")).toList();
+    Set<String> used = new java.util.TreeSet<>();
+    for (FakeAltinn.Call c : fake.calls()) {
+      if (!c.path().startsWith("/resourceregistry/") && !c.path().startsWith("/authentication/api/v1/system")) {
+        continue;
+      }
+      String line = c.method() + " " + c.path();
+      int i = 0;
+      while (i < patterns.size() && !line.matches(patterns.get(i))) {
+        i++;
+      }
+      assertTrue(i < patterns.size(), "not a documented operation: " + line);
+      used.add(OPERATIONS.get(i));
+    }
+    assertEquals(new java.util.TreeSet<>(OPERATIONS), used, "every operation exercised");
+  }
+
   @Test
   void onlyRegisteredServiceOwnersManageAccessLists() {
     AltinnAccessClient notOwner = access(maskinporten("not-owner", VENDOR_ORG, AccessScopes.SERVICE_OWNER));
