@@ -43,6 +43,7 @@ public final class CustomerRequest {
     Builder b = new Builder(system.systemId(), customer);
     b.allowedRedirects = system.allowedRedirectUrls();
     b.resources.addAll(system.resources());
+    b.systemDefaults = true;
     return b;
   }
 
@@ -106,6 +107,8 @@ public final class CustomerRequest {
     private URI redirectUrl;
     private String integrationTitle;
     private List<String> allowedRedirects;
+    /** Whether {@link #resources} still holds the system's list, which the first {@link #resource} replaces. */
+    private boolean systemDefaults;
 
     private Builder(String systemId, OrganizationNumber customer) {
       if (systemId == null || !systemId.matches("\\d{9}_[A-Za-z0-9_-]+")) {
@@ -135,18 +138,16 @@ public final class CustomerRequest {
      * @return this builder
      */
     public Builder resource(String resourceId) {
-      if (allowedRedirects != null && !resourcesSetExplicitly) {
-        resources.clear();
-      }
-      resourcesSetExplicitly = true;
       String id = ResourceRegistry.resourceId(resourceId);
+      if (systemDefaults) {
+        resources.clear();
+        systemDefaults = false;
+      }
       if (!resources.contains(id)) {
         resources.add(id);
       }
       return this;
     }
-
-    private boolean resourcesSetExplicitly;
 
     /**
      * @param url where the customer's browser goes after deciding; must match one of the system's allowed redirect

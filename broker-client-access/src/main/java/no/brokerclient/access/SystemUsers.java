@@ -132,9 +132,11 @@ public final class SystemUsers {
     if (sameRights && !got.status().isRefused() && !got.timedOut()) {
       return new SystemUserRequestResult(SystemUserRequestResult.Outcome.EXISTING, got, null);
     }
-    LOG.warn("System-user request {} for {} on {} is {} with rights {}, not {}: deleting it and asking again", got.id(),
-        request.customer().digits(), request.systemId(), got.timedOut() ? "timed out" : got.status().value(),
-        got.resources(), request.resources());
+    LOG.warn("System-user request {} for {} on {} {}: deleting it and asking again", got.id(),
+        request.customer().digits(), request.systemId(), got.timedOut() ? "timed out"
+            : got.status().isRefused() ? "is " + got.status().value()
+            : "asks for " + got.resources() + " and access packages " + got.accessPackages() + ", not "
+                + request.resources());
     delete(got.id());
     Rest.Reply again = postRequest(request);
     return new SystemUserRequestResult(SystemUserRequestResult.Outcome.REPLACED,

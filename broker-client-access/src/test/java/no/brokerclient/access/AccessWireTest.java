@@ -271,6 +271,17 @@ class AccessWireTest {
     assertThrows(BrokerValidationException.class, () -> Party.organization("123"));
     assertThrows(BrokerValidationException.class, () -> CustomerRequest.builder("not-a-system",
         OrganizationNumber.of("313776735")));
+    CustomerRequest.Builder fromSystem = CustomerRequest.builder(system(), OrganizationNumber.of("313776735"));
+    // The server compares scheme, host and path only, and answers 500 to a malformed URL.
+    assertThrows(BrokerValidationException.class, () -> fromSystem.redirectUrl("https://evil.example/callback"));
+    assertThrows(BrokerValidationException.class, () -> fromSystem.redirectUrl("https://acme.example/other"));
+    fromSystem.redirectUrl("https://acme.example/callback?state=42");
+    assertEquals(List.of("other-resource"), fromSystem.resource("other-resource").build().resources(),
+        "the system's resources are only the default");
+    assertEquals("313776735", fromSystem.build().externalRef(), "externalRef defaults to the organisation number");
+    assertThrows(BrokerValidationException.class, () -> BrokerServiceResource.builder("acme-broker",
+        OrganizationNumber.of("991825827"), "ttd").title(LocalizedText.of("a", "b", "c"))
+        .description(LocalizedText.of("a", "b", "c")).build(), "rightDescription is required while delegable");
     assertEquals(0, server.getRequestCount());
   }
 

@@ -464,7 +464,7 @@ public final class FakeResourceRegistry {
     }
     if (m.equals("GET")) {
       conditions(ex, l, true);
-      page(ex, l, l.members, Http.first(Http.query(ex), "token"), "members", this::memberJson);
+      page(ex, l, l.members, Http.first(Http.query(ex), "token"), UUID::fromString, "members", this::memberJson);
       return;
     }
     conditions(ex, l, false);
@@ -494,7 +494,7 @@ public final class FakeResourceRegistry {
     if (!before.keySet().equals(l.members.keySet())) {
       changed(l);
     }
-    page(ex, l, l.members, null, "members", this::memberJson);
+    page(ex, l, l.members, null, UUID::fromString, "members", this::memberJson);
   }
 
   /** The custom converter: exactly one property, {@code data}, an array of strings. */
@@ -574,7 +574,7 @@ public final class FakeResourceRegistry {
       throw Http.text(404, "");
     }
     conditions(ex, l, true);
-    page(ex, l, l.connections, Http.first(Http.query(ex), "token"), "resource-connections",
+    page(ex, l, l.connections, Http.first(Http.query(ex), "token"), k -> k, "resource-connections",
         c -> connectionJson(c, true));
   }
 
@@ -596,7 +596,6 @@ public final class FakeResourceRegistry {
       }
       conditions(ex, l, false);
       List<String> actions = new ArrayList<>();
-      Http.member(b, "actionFilters");
       JsonNode filters = Http.member(b, "actionFilters");
       if (filters != null) {
         filters.forEach(a -> actions.add(a.asText()));
@@ -645,7 +644,8 @@ public final class FakeResourceRegistry {
 
   /** One page of 100, with a continuation token bound to the list's version (412 when it changed). */
   private <K extends Comparable<K>, V> void page(HttpExchange ex, AccessList l, TreeMap<K, V> items, String token,
-      String path, java.util.function.Function<V, ObjectNode> json) throws Reject, IOException {
+      java.util.function.Function<String, K> key, String path, java.util.function.Function<V, ObjectNode> json)
+      throws Reject, IOException {
     String from = token(token);
     Map<K, V> tail = items;
     if (from != null) {
@@ -653,9 +653,11 @@ public final class FakeResourceRegistry {
       if (vk.length != 2 || !vk[0].equals(Long.toString(l.version))) {
         throw Http.empty(412);
       }
-      @SuppressWarnings("unchecked")
-      K key = (K) (items.isEmpty() || !(items.firstKey() instanceof UUID) ? vk[1] : UUID.fromString(vk[1]));
-      tail = items.tailMap(key, true);
+      try {
+        tail = items.tailMap(key.apply(vk[1]), true);
+      } catch (IllegalArgumentException e) {
+        throw Http.validation("token", "Invalid continuation token");
+      }
     }
     ObjectNode page = Http.JSON.createObjectNode();
     ObjectNode links = page.putObject("links");
