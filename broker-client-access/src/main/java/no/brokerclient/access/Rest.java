@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -154,23 +153,8 @@ final class Rest {
   }
 
   /** The {@code validationErrors[].code} values of an Altinn problem-details body (e.g. {@code RR.VLD-00001}). */
-  static List<String> validationCodes(ApiError e) {
-    List<String> codes = new ArrayList<>();
-    String raw = e.rawBody().strip();
-    if (!raw.startsWith("{")) {
-      return codes;
-    }
-    try {
-      JsonNode n = Json.tree(new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
-      for (JsonNode v : n == null ? MissingNode.getInstance() : n.path("validationErrors")) {
-        if (v.path("code").isTextual()) {
-          codes.add(v.path("code").asText());
-        }
-      }
-    } catch (IOException | RuntimeException ignored) {
-      // not a problem-details body: no codes
-    }
-    return codes;
+  static java.util.Set<String> validationCodes(ApiError e) {
+    return e.validationErrors().keySet();
   }
 
   static String text(JsonNode n, String field) {

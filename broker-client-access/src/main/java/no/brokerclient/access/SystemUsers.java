@@ -263,7 +263,7 @@ public final class SystemUsers {
       return "The token's organisation must be the vendor " + s.vendor().digits() + " and have scope "
           + AccessScopes.SYSTEM_REGISTER_WRITE + " (granted by Digdir to registered system vendors)";
     }
-    List<String> codes = Rest.validationCodes(e);
+    Set<String> codes = Rest.validationCodes(e);
     if (codes.contains("AUTH.VLD-00003")) {
       return "a resource in " + s.resources() + " does not exist in the Resource Registry";
     }

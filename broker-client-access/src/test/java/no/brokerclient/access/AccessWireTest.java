@@ -305,6 +305,8 @@ class AccessWireTest {
     BrokerApiException e = assertThrows(BrokerApiException.class,
         () -> client.accessLists().createOrUpdate("tt", "approved-senders", "Godkjente", null));
     assertTrue(e.getMessage().contains("not in Altinn's list of service owners"), e.getMessage());
+    assertTrue(e.getMessage().contains("RR.VLD-00010"), "core's parser keeps Altinn's validation codes: "
+        + e.getMessage());
     assertEquals(3, server.getRequestCount());
   }
 
