@@ -225,6 +225,26 @@ public final class AccessLists {
     return changeMembers("DELETE", owner, identifier, parties);
   }
 
+  /**
+   * Replaces all members with {@code parties} ({@code PUT …/members}): only for lists of at most {@value
+   * #MAX_PER_REQUEST}, which the server enforces; larger lists change with {@link #addMembers} and {@link
+   * #removeMembers}. Safe to repeat.
+   *
+   * @param owner the service owner's org code
+   * @param identifier the list id
+   * @param parties the complete new membership, at most {@value #MAX_PER_REQUEST} distinct parties
+   * @return counts and the list's new version
+   * @throws UnknownPartiesException when the register does not know some parties (nothing was changed)
+   */
+  public MembershipChange replaceMembers(String owner, String identifier, Collection<? extends Party> parties) {
+    Objects.requireNonNull(parties, "parties");
+    if (new LinkedHashSet<>(parties).size() > MAX_PER_REQUEST) {
+      throw new BrokerValidationException("parties", "PUT replaces at most " + MAX_PER_REQUEST + " members; use"
+          + " addMembers and removeMembers for larger lists");
+    }
+    return changeMembers("PUT", owner, identifier, parties);
+  }
+
   private MembershipChange changeMembers(String method, String owner, String identifier,
       Collection<? extends Party> parties) {
     Objects.requireNonNull(parties, "parties");
@@ -244,7 +264,9 @@ public final class AccessLists {
         if (e.statusCode() != 400 || !"RR-00001".equals(e.errorCode())) {
           throw e;
         }
-        throw new UnknownPartiesException(e.error(), resolveUnknown(method, url, owner, chunk));
+        // Singly sent, PUT would replace the list each time; its unknown parties stay unresolved.
+        throw new UnknownPartiesException(e.error(), method.equals("PUT") ? chunk
+            : resolveUnknown(method, url, owner, chunk));
       }
       LOG.debug("{} {} parties on access list {}/{}", method, chunk.size(), owner, identifier);
     }

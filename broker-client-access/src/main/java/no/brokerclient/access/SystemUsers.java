@@ -164,6 +164,30 @@ public final class SystemUsers {
   }
 
   /**
+   * Finds the request for one customer and external reference ({@code request/vendor/byexternalref/…}); unlike the
+   * server's per-system request list, whose paging skips one request per page, this is exact.
+   *
+   * @param systemId the system
+   * @param customer the customer
+   * @param externalRef the external reference, or {@code null} for the customer's organisation number
+   * @return the request, or empty when there is none
+   */
+  public Optional<SystemUserRequest> findRequest(String systemId, OrganizationNumber customer, String externalRef) {
+    Objects.requireNonNull(customer, "customer");
+    if (systemId == null || !systemId.matches("\\d{9}_[A-Za-z0-9_-]+")) {
+      throw new BrokerValidationException("systemId", "must be <vendor orgno>_<name>, got '" + systemId + "'");
+    }
+    HttpUrl url = rest.url("systemuser", "request", "vendor", "byexternalref", systemId, customer.digits(),
+        externalRef == null ? customer.digits() : externalRef).build();
+    try {
+      return Optional.of(SystemUserRequest.fromWire(rest.send(Rest.call("GET", url, REQUEST_READ, true, null)
+          .hint(SystemUsers::requestHint)).body()));
+    } catch (BrokerNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Deletes a request (only while it is not approved). Safe to repeat.
    *
    * @param requestId the request

@@ -8,7 +8,8 @@ import no.brokerclient.BrokerApiException;
  * The Resource Registry did not know some of the parties (400 {@code RR-00001} "One or more party references not
  * found", which fails the whole request). The SDK then sent the parties of that request one by one to find the
  * unknown ones: the known ones <em>were</em> applied; {@link #unknown()} lists those that were not, and the
- * parties of later chunks were not sent.
+ * parties of later chunks were not sent. ({@link AccessLists#replaceMembers} changes nothing and lists all its
+ * parties, since sending them one by one would replace the list each time.)
  */
 public class UnknownPartiesException extends BrokerApiException {
   private static final long serialVersionUID = 1L;

@@ -299,6 +299,7 @@ class AccessOnboardingFakeTest {
       "DELETE /resourceregistry/api/v1/access-lists/{owner}/{identifier}",
       "GET /resourceregistry/api/v1/access-lists/{owner}/{identifier}/members",
       "POST /resourceregistry/api/v1/access-lists/{owner}/{identifier}/members",
+      "PUT /resourceregistry/api/v1/access-lists/{owner}/{identifier}/members",
       "DELETE /resourceregistry/api/v1/access-lists/{owner}/{identifier}/members",
       "GET /resourceregistry/api/v1/access-lists/{owner}/{identifier}/resource-connections",
       "PUT /resourceregistry/api/v1/access-lists/{owner}/{identifier}/resource-connections/{resourceIdentifier}",
@@ -308,6 +309,7 @@ class AccessOnboardingFakeTest {
       "POST /authentication/api/v1/systemregister/vendor",
       "POST /authentication/api/v1/systemuser/request/vendor",
       "GET /authentication/api/v1/systemuser/request/vendor/{requestId}",
+      "GET /authentication/api/v1/systemuser/request/vendor/byexternalref/{systemId}/{orgNo}/{externalRef}",
       "DELETE /authentication/api/v1/systemuser/request/vendor/{requestId}",
       "GET /authentication/api/v1/systemuser/vendor/byquery",
       "GET /authentication/api/v1/systemuser/vendor/bysystem/{systemId}");
@@ -320,6 +322,8 @@ class AccessOnboardingFakeTest {
     owner.accessLists().members(OWNER_CODE, LIST);
     owner.accessLists().connections(OWNER_CODE, LIST);
     owner.accessLists().removeMembers(OWNER_CODE, LIST, List.of(Party.organization(RECIPIENT_ORG)));
+    owner.accessLists().replaceMembers(OWNER_CODE, LIST, List.of(Party.organization(SENDER_ORG)));
+    assertEquals(List.of(SENDER_ORG), fake.resourceRegistry().members(OWNER_CODE, LIST));
     owner.accessLists().disconnect(OWNER_CODE, LIST, RESOURCE);
     owner.accessLists().get(OWNER_CODE, LIST);
     owner.accessLists().delete(OWNER_CODE, LIST);
@@ -330,6 +334,8 @@ class AccessOnboardingFakeTest {
     SystemUserRequest r = vendor.systemUsers().requestSystemUser(CustomerRequest.builder(system(),
         OrganizationNumber.of(SENDER_ORG)).build()).request();
     vendor.systemUsers().status(r.id());
+    assertEquals(r.id(), vendor.systemUsers().findRequest(system().systemId(), OrganizationNumber.of(SENDER_ORG), null)
+        .orElseThrow().id());
     vendor.systemUsers().delete(r.id());
     vendor.systemUsers().find(system().systemId(), OrganizationNumber.of(SENDER_ORG), null);
     vendor.systemUsers().list(system().systemId());

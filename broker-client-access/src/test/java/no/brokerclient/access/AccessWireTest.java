@@ -175,6 +175,36 @@ class AccessWireTest {
   }
 
   @Test
+  void replaceMembersIsOnePutOfAtMostHundred() throws Exception {
+    List<Party> many = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      many.add(Party.id(i));
+    }
+    assertThrows(BrokerValidationException.class, () -> client.accessLists().replaceMembers("ttd",
+        "approved-senders", many));
+    assertEquals(0, server.getRequestCount());
+    server.enqueue(json(400, problem(400, "RR-00001")));
+    UnknownPartiesException e = assertThrows(UnknownPartiesException.class, () -> client.accessLists()
+        .replaceMembers("ttd", "approved-senders", many.subList(0, 3)));
+    assertEquals(3, e.unknown().size());
+    assertEquals(1, server.getRequestCount(), "a PUT is not resolved one by one: each would replace the list");
+    assertEquals("PUT", take().getMethod());
+  }
+
+  @Test
+  void findRequestUsesByExternalRefWithTheReadScope() throws Exception {
+    server.enqueue(json(200, request(REQ1, "New", "acme-broker")));
+    assertEquals(REQ1, client.systemUsers().findRequest("991825827_acme-broker", OrganizationNumber.of("313776735"),
+        "customer-1").orElseThrow().id().toString());
+    assertEquals("/authentication/api/v1/systemuser/request/vendor/byexternalref/991825827_acme-broker/313776735/"
+        + "customer-1", take().getTarget());
+    assertEquals(Set.of(AccessScopes.SYSTEM_USER_REQUEST_READ), scopes.get(0));
+    server.enqueue(json(404, problem(404, "AUTH-00010")));
+    assertTrue(client.systemUsers().findRequest("991825827_acme-broker", OrganizationNumber.of("313776735"), null)
+        .isEmpty());
+  }
+
+  @Test
   void removeMembersIsADeleteWithAJsonBodyOfTypedParties() throws Exception {
     server.enqueue(json(200, "{\"links\":{},\"data\":[]}", ETAG));
     java.util.UUID uuid = java.util.UUID.fromString("e458014d-4d4f-49a1-96d5-a869d95e8715");

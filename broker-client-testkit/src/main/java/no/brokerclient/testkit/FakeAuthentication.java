@@ -224,6 +224,16 @@ public final class FakeAuthentication {
         throw authProblem(404, "AUTH-00010", "Request not found");
       }
       Http.sendText(ex, 202, null, null);
+    } else if (n == 11 && p[4].equals("systemuser") && p[5].equals("request") && p[6].equals("vendor")
+        && p[7].equals("byexternalref") && m.equals("GET")) {
+      Http.Caller c = caller(ex, REQUEST_READ);
+      String ref = java.net.URLDecoder.decode(p[10], java.nio.charset.StandardCharsets.UTF_8);
+      StoredRequest found = requests.values().stream().filter(r -> r.systemId.equals(p[8]) && r.customer.equals(p[9])
+          && r.externalRef.equals(ref) && systems.get(r.systemId).vendor().equals(c.org())).findFirst().orElse(null);
+      if (found == null) {
+        throw authProblem(404, "AUTH-00010", "The request was not found");
+      }
+      Http.sendJson(ex, 200, requestJson(found));
     } else if (n == 7 && p[4].equals("systemuser") && p[5].equals("request") && p[6].equals("vendor")
         && m.equals("POST")) {
       createRequest(ex, caller(ex, REQUEST_WRITE));
