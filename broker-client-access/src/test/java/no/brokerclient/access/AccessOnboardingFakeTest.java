@@ -357,6 +357,31 @@ class AccessOnboardingFakeTest {
   }
 
   @Test
+  void eventSubscriptionsNeedTheSubscribeActionOnTheList() throws Exception {
+    onboard(SENDER_ORG, RECIPIENT_ORG);
+    Maskinporten events = maskinporten("recipient-events", RECIPIENT_ORG, AltinnScopes.EVENTS);
+    assertEquals(201, subscribe(events, "no.altinn.broker.published"));
+    owner.accessLists().connect(OWNER_CODE, LIST, RESOURCE, EnumSet.of(AccessAction.READ, AccessAction.WRITE));
+    assertEquals(403, subscribe(events, "no.altinn.broker.filepurged"));
+  }
+
+  int subscribe(Maskinporten tokens, String type) throws java.io.IOException {
+    String body = "{\"endPoint\":\"http://127.0.0.1:9/hook\",\"resourceFilter\":\"urn:altinn:resource:" + RESOURCE
+        + "\",\"subjectFilter\":\"urn:altinn:organization:identifier-no:" + RECIPIENT_ORG + "\",\"typeFilter\":\""
+        + type + "\"}";
+    okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
+    try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder()
+        .url(fake.platformUrl() + "/events/api/v1/subscriptions")
+        .header("Authorization", "Bearer " + tokens.forEvents().accessToken(AltinnScopes.EVENTS))
+        .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json"))).build()).execute()) {
+      return r.code();
+    } finally {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  @Test
   void onlyRegisteredServiceOwnersManageAccessLists() {
     AltinnAccessClient notOwner = access(maskinporten("not-owner", VENDOR_ORG, AccessScopes.SERVICE_OWNER));
     BrokerAccessDeniedException e = assertThrows(BrokerAccessDeniedException.class,

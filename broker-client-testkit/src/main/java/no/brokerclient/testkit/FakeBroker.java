@@ -325,9 +325,17 @@ final class FakeBroker {
     return t;
   }
 
-  private void requireAccess(Resource r, String org, String action) throws Reject {
+  /**
+   * Whether {@code org} may use the resource: its access lists decide when it has them (Resource Registry, mode
+   * Enabled; {@code action} {@code null} for any), else the fake's per-resource access set.
+   */
+  boolean hasAccess(Resource r, String org, String action) {
     Boolean listed = altinn.resourceRegistry().listAccess(r.id, org, action); // null: no access lists
-    if (listed != null ? !listed : !r.access.contains(org)) {
+    return listed != null ? listed : r.access.contains(org);
+  }
+
+  private void requireAccess(Resource r, String org, String action) throws Reject {
+    if (!hasAccess(r, org, action)) {
       throw Http.problem(403, 5, "Organisation " + org + " has no access to resource " + r.id
           + " (FakeAltinn access list; in Altinn the service owner grants it in the resource's policy)");
     }
@@ -408,8 +416,7 @@ final class FakeBroker {
     }
     requireAccess(r, c.org(), "write");
     for (String rec : recipients) {
-      Boolean listed = altinn.resourceRegistry().listAccess(r.id, digits(rec), null);
-      if (listed != null ? !listed : !r.access.contains(digits(rec))) {
+      if (!hasAccess(r, digits(rec), null)) {
         throw Http.problem(400, 28, "All recipients need to be in the access list of the resource.");
       }
     }
