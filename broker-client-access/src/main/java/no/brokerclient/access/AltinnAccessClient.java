@@ -279,7 +279,9 @@ public final class AltinnAccessClient implements AutoCloseable {
         tokens(authenticationTokens); // fails now, not at the first call, without an exchange URL
       }
       OkHttpClient.Builder hb = httpClient != null ? httpClient.newBuilder() : new OkHttpClient.Builder();
-      hb.retryOnConnectionFailure(false).connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout);
+      // Never follow a redirect (the token would go with it); never retry silently (Transport decides).
+      hb.retryOnConnectionFailure(false).followRedirects(false).followSslRedirects(false)
+          .connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout);
       return new AltinnAccessClient(this, p, hb.build());
     }
   }

@@ -326,6 +326,16 @@ class AccessWireTest {
   }
 
   @Test
+  void aRedirectIsNeverFollowedSoTheTokenStaysHere() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "https://elsewhere.example/steal")
+        .build());
+    BrokerApiException e = assertThrows(BrokerApiException.class,
+        () -> client.accessLists().get("ttd", "approved-senders"));
+    assertEquals(302, e.statusCode());
+    assertEquals(1, server.getRequestCount());
+  }
+
+  @Test
   void retriesServerErrorsButNotClientErrors() throws Exception {
     server.enqueue(status(503));
     server.enqueue(json(200, list("approved-senders"), ETAG));

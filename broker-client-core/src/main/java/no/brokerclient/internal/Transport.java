@@ -269,13 +269,13 @@ public final class Transport {
     final String method;
     final HttpUrl url;
     final Set<String> scopes;
+    final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     Supplier<RequestBody> body;
     boolean repeatable = true;
     boolean idempotent;
     String accept = "application/json";
     String range;
     Function<ApiError, String> hint;
-    final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     private Call(String method, HttpUrl url, Set<String> scopes, boolean idempotent) {
       this.method = method;
