@@ -940,6 +940,11 @@ public final class BrokerClient implements AutoCloseable {
 
   private Function<ApiError, String> accessHint(String resourceId, OrganizationNumber org, UUID id) {
     return e -> {
+      if (e.hasCode("BRO-00028")) {
+        return "The resource uses access lists, and Broker checks every recipient against them (step 3 of Altinn's"
+            + " common steps): ask the resource's service owner to add each recipient to an access list connected to"
+            + " the resource";
+      }
       if (e.status() != 403) {
         return null;
       }

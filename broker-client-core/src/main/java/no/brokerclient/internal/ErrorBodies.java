@@ -12,7 +12,8 @@ import no.brokerclient.ApiError;
 
 /**
  * Parses Altinn error bodies leniently: ProblemDetails (with Broker's {@code code} and {@code traceId}),
- * ValidationProblemDetails ({@code errors}), a JSON string, text/plain, or nothing. Never throws; a body it cannot
+ * ValidationProblemDetails ({@code errors}), Altinn's {@code validationErrors[]} (keyed by their codes), a JSON
+ * string, text/plain, or nothing. Never throws; a body it cannot
  * understand is kept raw, and the status is never lost. Internal.
  */
 public final class ErrorBodies {
@@ -41,8 +42,10 @@ public final class ErrorBodies {
           return new ApiError(method, path, status, null, null, node.asText(), null, Map.of(), raw);
         }
         if (node != null && node.isObject()) {
+          Map<String, List<String>> errors = errors(node.get("errors"));
+          errors.putAll(altinnValidationErrors(node.get("validationErrors")));
           return new ApiError(method, path, status, text(node, "code"), text(node, "title"), text(node, "detail"),
-              text(node, "traceId"), errors(node.get("errors")), raw);
+              text(node, "traceId"), errors, raw);
         }
       } catch (IOException | RuntimeException e) {
         // not JSON after all: fall through to plain text
@@ -63,9 +66,37 @@ public final class ErrorBodies {
     return v.isValueNode() ? v.asText() : v.toString();
   }
 
+  /**
+   * Altinn's problem details (Resource Registry, Authentication): {@code validationErrors[]} of {@code {code, title,
+   * paths, detail}}, keyed by code such as {@code RR.VLD-00001}.
+   */
+  private static Map<String, List<String>> altinnValidationErrors(JsonNode errors) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (errors == null || !errors.isArray()) {
+      return out;
+    }
+    for (JsonNode e : errors) {
+      String code = e.isObject() ? text(e, "code") : null;
+      if (code == null) {
+        continue;
+      }
+      List<String> messages = out.computeIfAbsent(code, k -> new ArrayList<>());
+      for (String field : List.of("title", "detail")) {
+        String v = text(e, field);
+        if (v != null) {
+          messages.add(v);
+        }
+      }
+      if (e.path("paths").isArray() && !e.path("paths").isEmpty()) {
+        messages.add("at " + e.path("paths"));
+      }
+    }
+    return out;
+  }
+
   private static Map<String, List<String>> errors(JsonNode errors) {
     if (errors == null || !errors.isObject()) {
-      return Map.of();
+      return new LinkedHashMap<>();
     }
     Map<String, List<String>> out = new LinkedHashMap<>();
     errors.properties().forEach(e -> {

@@ -174,6 +174,7 @@ public final class Transport {
     if (call.range != null) {
       b.header("Range", call.range);
     }
+    call.headers.forEach(b::header);
     return b.build();
   }
 
@@ -348,6 +349,7 @@ public final class Transport {
     final String method;
     final HttpUrl url;
     final Set<String> scopes;
+    final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     Supplier<RequestBody> body;
     boolean repeatable = true;
     boolean idempotent;
@@ -418,6 +420,20 @@ public final class Transport {
      */
     public Call hint(Function<ApiError, String> hint) {
       this.hint = hint;
+      return this;
+    }
+
+    /**
+     * @param name a request header such as {@code If-Match}; not one Transport sets itself
+     * @param value its value
+     * @return this
+     */
+    public Call header(String name, String value) {
+      if (Set.of("authorization", "user-agent", "accept", "range", SUBSCRIPTION_KEY_HEADER.toLowerCase(Locale.ROOT))
+          .contains(name.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("Transport sets " + name + " itself");
+      }
+      headers.put(name, Objects.requireNonNull(value, "value"));
       return this;
     }
 

@@ -3,10 +3,15 @@ package no.brokerclient.examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.Role;
+import no.brokerclient.access.AccessScopes;
+import no.brokerclient.access.AltinnAccessClient;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigner;
 import no.brokerclient.auth.GrantSigners;
@@ -28,6 +33,10 @@ import no.brokerclient.testkit.FakeAltinn;
  *       for (the client's system must be approved by both)</li>
  *   <li>optional {@code BROKER_SUBSCRIPTION_KEY}; {@code BROKER_WEBHOOK_URL} (public https URL that reaches
  *       {@code BROKER_WEBHOOK_PORT} on this machine) for the webhook examples</li>
+ *   <li>for the step-3 examples: {@code BROKER_OWNER_ORG} and {@code BROKER_OWNER_CODE} (the service owner's
+ *       organisation number and Altinn org code; {@code OnboardResource}), {@code BROKER_VENDOR_ORG} (the client's
+ *       organisation as system vendor; {@code RequestSystemUser}), optional {@code BROKER_APPROVAL_WAIT}
+ *       (ISO-8601, default PT30M)</li>
  * </ul>
  */
 public final class ExampleEnvironment implements AutoCloseable {
@@ -36,12 +45,16 @@ public final class ExampleEnvironment implements AutoCloseable {
   static final String FAKE_RECIPIENT = "986252932";
   static final String FAKE_OWNER = "974760673";
   static final String FAKE_RESOURCE = "demo-broker-resource";
+  static final String FAKE_VENDOR = "910976222";
+  static final String FAKE_OWNER_CODE = "demo";
+  static final String FAKE_ONBOARD_RESOURCE = "demo-onboarded-resource";
 
   private final FakeAltinn fake;
   private final Map<String, String> env;
   private final Maskinporten sender;
   private final Maskinporten recipient;
   private final Maskinporten serviceOwner;
+  private final Maskinporten vendor;
   private final String resourceId;
   private final OrganizationNumber senderOrg;
   private final OrganizationNumber recipientOrg;
@@ -54,8 +67,14 @@ public final class ExampleEnvironment implements AutoCloseable {
           AltinnScopes.EVENTS_SUBSCRIBE};
       sender = fakeClient("sender-system", FAKE_SENDER, all);
       recipient = fakeClient("recipient-system", FAKE_RECIPIENT, all);
-      serviceOwner = fakeClient("service-owner", FAKE_OWNER, AltinnScopes.SERVICE_OWNER_SCOPE,
-          AltinnScopes.EVENTS_SUBSCRIBE);
+      Set<String> ownerScopes = new HashSet<>(AccessScopes.SERVICE_OWNER);
+      ownerScopes.add(AltinnScopes.SERVICE_OWNER_SCOPE);
+      ownerScopes.add(AltinnScopes.EVENTS_SUBSCRIBE);
+      serviceOwner = fakeClient("service-owner", FAKE_OWNER, ownerScopes.toArray(String[]::new));
+      Set<String> vendorScopes = new HashSet<>(AccessScopes.VENDOR);
+      vendorScopes.addAll(AltinnScopes.SENDER);
+      vendor = fakeClient("vendor-system", FAKE_VENDOR, vendorScopes.toArray(String[]::new));
+      fake.resourceRegistry().serviceOwner(FAKE_OWNER_CODE, FAKE_OWNER);
       fake.resource(FAKE_RESOURCE, FAKE_OWNER, FAKE_SENDER, FAKE_RECIPIENT);
       resourceId = FAKE_RESOURCE;
       senderOrg = OrganizationNumber.of(FAKE_SENDER);
@@ -70,6 +89,7 @@ public final class ExampleEnvironment implements AutoCloseable {
         b.subscriptionKey(env.get("BROKER_SUBSCRIPTION_KEY"));
       }
       serviceOwner = b.build();
+      vendor = serviceOwner;
       senderOrg = OrganizationNumber.of(require("BROKER_SENDER_ORG"));
       recipientOrg = OrganizationNumber.of(require("BROKER_RECIPIENT_ORG"));
       sender = serviceOwner.withSystemUser(senderOrg);
@@ -201,6 +221,58 @@ public final class ExampleEnvironment implements AutoCloseable {
     return fake != null ? 0 : Integer.parseInt(env.getOrDefault("BROKER_WEBHOOK_PORT", "8080"));
   }
 
+  /**
+   * @param tokens the organisation's Maskinporten (not a system-user view)
+   * @return a Resource Registry and Authentication client for this environment
+   */
+  public AltinnAccessClient access(Maskinporten tokens) {
+    AltinnAccessClient.Builder b = AltinnAccessClient.builder().maskinporten(tokens).userAgent("broker-client-examples/1");
+    if (fake != null) {
+      b.platformUrl(fake.platformUrl()).approvalPolling(Duration.ofMillis(50), Duration.ofMillis(500));
+    } else {
+      b.environment(AltinnEnvironment.TT02);
+    }
+    if (env.get("BROKER_SUBSCRIPTION_KEY") != null) {
+      b.subscriptionKey(env.get("BROKER_SUBSCRIPTION_KEY"));
+    }
+    return b.build();
+  }
+
+  /** @return the vendor's tokens: the system vendor that asks customers for system users */
+  public Maskinporten vendor() {
+    return vendor;
+  }
+
+  /** @return the vendor's organisation */
+  public OrganizationNumber vendorOrg() {
+    return OrganizationNumber.of(fake != null ? FAKE_VENDOR : require("BROKER_VENDOR_ORG"));
+  }
+
+  /** @return the vendor's Maskinporten client id, which the system lists */
+  public String vendorClientId() {
+    return fake != null ? "vendor-system" : require("MASKINPORTEN_CLIENT_ID");
+  }
+
+  /** @return the service owner's organisation */
+  public OrganizationNumber ownerOrg() {
+    return OrganizationNumber.of(fake != null ? FAKE_OWNER : require("BROKER_OWNER_ORG"));
+  }
+
+  /** @return the service owner's Altinn org code */
+  public String ownerCode() {
+    return fake != null ? FAKE_OWNER_CODE : require("BROKER_OWNER_CODE");
+  }
+
+  /** @return the resource the step-3 examples create and use (on TT02 {@code BROKER_RESOURCE}) */
+  public String onboardResourceId() {
+    return fake != null ? FAKE_ONBOARD_RESOURCE : resourceId;
+  }
+
+  /** @return how long {@code RequestSystemUser} waits for the customer's approval */
+  public Duration approvalWait() {
+    return fake != null ? Duration.ofMinutes(1) : Duration.parse(env.getOrDefault("BROKER_APPROVAL_WAIT", "PT30M"));
+  }
+
   /** @return the sender's tokens */
   public Maskinporten sender() {
     return sender;
@@ -236,6 +308,7 @@ public final class ExampleEnvironment implements AutoCloseable {
     sender.close();
     recipient.close();
     serviceOwner.close();
+    vendor.close();
     if (fake != null) {
       fake.close();
     }

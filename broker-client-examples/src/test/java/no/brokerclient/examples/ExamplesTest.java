@@ -90,6 +90,26 @@ class ExamplesTest {
   }
 
   @Test
+  void onboardResource() throws Exception {
+    List<no.brokerclient.access.Membership> members = OnboardResource.run(env, out);
+    assertEquals(2, members.size());
+    assertEquals(2, OnboardResource.run(env, out).size(), "safe to rerun");
+    assertTrue(fake.resourceRegistry().accessListsEnforced(env.onboardResourceId()));
+  }
+
+  @Test
+  void requestSystemUser() throws Exception {
+    OnboardResource.run(env, out);
+    FileTransferOverview sent = RequestSystemUser.run(env, out);
+    assertTrue(console().contains("DONTCHOOSEREPORTEE=true"), console());
+    assertEquals(1, fake.authentication().systemUsers().size());
+    assertEquals("example-" + env.senderOrg().digits(), fake.authentication().systemUsers().get(0).externalRef());
+    assertEquals(env.onboardResourceId(), sent.resourceId());
+    RequestSystemUser.run(env, out);
+    assertTrue(console().contains("approved a system user earlier"), "a rerun finds the system user");
+  }
+
+  @Test
   void subscribeToEvents() throws Exception {
     try (ReceiveFiles.Receiver receiver = ReceiveFiles.Receiver.start(env, e -> { }, out)) {
       EnsureResult r = SubscribeToEvents.run(env, receiver.url(), receiver.secret(), out);

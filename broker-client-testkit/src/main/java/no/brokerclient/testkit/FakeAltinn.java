@@ -54,6 +54,10 @@ import java.util.stream.Stream;
  *       delivery of every Broker event to matching validated subscriptions in Altinn's exact JSON, redelivered on
  *       non-2xx ({@link #webhookRetryDelays}). Deviation: http endpoints on loopback are accepted, so tests can
  *       receive locally.</li>
+ *   <li>The Resource Registry under {@code /resourceregistry/api/v1} (resources, policies, access lists: {@link
+ *       FakeResourceRegistry}) and Authentication's system register and system users ({@link FakeAuthentication}).
+ *       A resource created there with {@code accessListMode: Enabled} is governed by its access lists in Broker:
+ *       senders and recipients must be on a connected list (BRO-00028 for recipients).</li>
  * </ul>
  *
  * Knobs: {@link #failNext} injects 5xx, 429 with Retry-After, dropped connections, truncated or slow bodies and
@@ -79,6 +83,8 @@ public final class FakeAltinn implements AutoCloseable {
   private final FakeMaskinporten maskinporten;
   private final FakeBroker broker;
   private final FakeEvents events;
+  private final FakeResourceRegistry resourceRegistry;
+  private final FakeAuthentication authentication;
   private final ConcurrentLinkedQueue<Injected> failures = new ConcurrentLinkedQueue<>();
   private final List<Call> calls = new ArrayList<>(); // guarded by itself, together with open
   private final Set<HttpExchange> open = new LinkedHashSet<>(); // exchanges not yet logged in calls
@@ -212,6 +218,12 @@ public final class FakeAltinn implements AutoCloseable {
     broker = new FakeBroker(this, storage, scheduler, events);
     server.createContext("/broker/api/v1/", broker::handle).getFilters().add(filter);
     server.createContext("/events/api/v1/subscriptions", events::handle).getFilters().add(filter);
+    resourceRegistry = new FakeResourceRegistry(this);
+    authentication = new FakeAuthentication(this, resourceRegistry);
+    maskinporten.systemUserCheck = authentication::checkSystemUserGrant;
+    server.createContext("/resourceregistry/api/v1/", resourceRegistry::handle).getFilters().add(filter);
+    server.createContext("/authentication/api/v1/systemregister/", authentication::handle).getFilters().add(filter);
+    server.createContext("/authentication/api/v1/systemuser/", authentication::handle).getFilters().add(filter);
     server.start();
   }
 
@@ -252,6 +264,16 @@ public final class FakeAltinn implements AutoCloseable {
 
   FakeBroker broker() {
     return broker;
+  }
+
+  /** @return the Resource Registry (resources, access lists) and its knobs, such as {@code serviceOwner} */
+  public FakeResourceRegistry resourceRegistry() {
+    return resourceRegistry;
+  }
+
+  /** @return the system register and system users, with the customer's approval as a test hook */
+  public FakeAuthentication authentication() {
+    return authentication;
   }
 
   /**

@@ -325,8 +325,17 @@ final class FakeBroker {
     return t;
   }
 
-  private void requireAccess(Resource r, String org) throws Reject {
-    if (!r.access.contains(org)) {
+  /**
+   * Whether {@code org} may use the resource: its access lists decide when it has them (Resource Registry, mode
+   * Enabled; {@code action} {@code null} for any), else the fake's per-resource access set.
+   */
+  boolean hasAccess(Resource r, String org, String action) {
+    Boolean listed = altinn.resourceRegistry().listAccess(r.id, org, action); // null: no access lists
+    return listed != null ? listed : r.access.contains(org);
+  }
+
+  private void requireAccess(Resource r, String org, String action) throws Reject {
+    if (!hasAccess(r, org, action)) {
       throw Http.problem(403, 5, "Organisation " + org + " has no access to resource " + r.id
           + " (FakeAltinn access list; in Altinn the service owner grants it in the resource's policy)");
     }
@@ -405,9 +414,9 @@ final class FakeBroker {
     if (!digits(sender).equals(c.org())) {
       throw denied();
     }
-    requireAccess(r, c.org());
+    requireAccess(r, c.org(), "write");
     for (String rec : recipients) {
-      if (!r.access.contains(digits(rec))) {
+      if (!hasAccess(r, digits(rec), null)) {
         throw Http.problem(400, 28, "All recipients need to be in the access list of the resource.");
       }
     }
@@ -777,7 +786,7 @@ final class FakeBroker {
       if (!t.isRecipient(c.org())) {
         throw denied();
       }
-      requireAccess(resources.get(t.resourceId), c.org());
+      requireAccess(resources.get(t.resourceId), c.org(), "read");
       if (!t.status.equals("Published") && !t.status.equals("AllConfirmedDownloaded")) {
         throw Http.problem(403, 7, "The requested file transfer's file is not ready for download. See file transfer"
             + " status.");
@@ -910,6 +919,10 @@ final class FakeBroker {
   private void putResource(HttpExchange ex, String id) throws Reject, IOException {
     Caller c = caller(ex, Set.of(SERVICE_OWNER));
     Resource r = resources.get(id);
+    FakeResourceRegistry.Resource registered = altinn.resourceRegistry().resource(id);
+    if (r == null && registered != null) {
+      r = registerResource(id, registered.ownerOrg(), List.of()); // Broker imports it from the Resource Registry
+    }
     if (r == null) {
       throw Http.problem(403, 5, "The resource needs to be registered as an Altinn 3 resource and it has to be"
           + " associated with a service owner");

@@ -215,7 +215,8 @@ final class FakeEvents implements FakeBroker.EventSink {
     FakeBroker.Resource r = altinn.broker().resource(resource.substring(resource.lastIndexOf(':') + 1));
     boolean owner = r != null && r.owner.equals(org);
     boolean permitted = r != null && (owner || (subject != null
-        && subject.equals("urn:altinn:organization:identifier-no:" + org) && r.access.contains(org)));
+        && subject.equals("urn:altinn:organization:identifier-no:" + org)
+        && altinn.broker().hasAccess(r, org, "subscribe")));
     if (!permitted) {
       throw Http.jsonString(403, "Not authorized to create a subscription for resource " + resource + ".");
     }

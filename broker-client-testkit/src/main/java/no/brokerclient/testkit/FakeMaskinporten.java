@@ -408,6 +408,10 @@ public final class FakeMaskinporten implements AutoCloseable {
         return err(400, "invalid_scope", "MP-200", "Scope " + s + " is not registered for client");
       }
     }
+    String systemUserError = systemUserError(c, client.org());
+    if (systemUserError != null) {
+      return err(400, "invalid_altinn_customer_configuration", "MP-303", systemUserError);
+    }
     try {
       JWTClaimsSet.Builder tb = new JWTClaimsSet.Builder()
           .issuer(issuer())
@@ -429,6 +433,39 @@ public final class FakeMaskinporten implements AutoCloseable {
     } catch (JOSEException e) {
       return err(500, "server_error", null, e.getMessage());
     }
+  }
+
+  /** Asks the system register whether a system-user grant names an approved system user (FakeAltinn only). */
+  private String systemUserError(JWTClaimsSet grant, String vendorOrg) {
+    SystemUserCheck check = systemUserCheck;
+    if (check == null || !(grant.getClaim("authorization_details") instanceof List<?> details)) {
+      return null;
+    }
+    for (Object o : details) {
+      if (o instanceof Map<?, ?> d && "urn:altinn:systemuser".equals(d.get("type"))
+          && d.get("systemuser_org") instanceof Map<?, ?> su && su.get("ID") instanceof String id) {
+        String ref = d.get("externalRef") instanceof String r ? r : null;
+        String result = check.check(grant.getIssuer(), vendorOrg, id.substring(id.indexOf(':') + 1), ref);
+        if (result != null && !result.isEmpty()) {
+          return result;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The system register's answer for Maskinporten: {@code null} or empty when fine, else why not. */
+  interface SystemUserCheck {
+    String check(String clientId, String vendorOrg, String customerOrg, String externalRef);
+  }
+
+  volatile SystemUserCheck systemUserCheck;
+
+  /** @return the organisations owning registered clients */
+  java.util.Set<String> organizations() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    clients.values().forEach(c -> out.add(c.org()));
+    return out;
   }
 
   private String sign(JWTClaimsSet claims) throws JOSEException {
