@@ -56,12 +56,14 @@ final class DurableInboxBench {
       round(pool, dir.resolve("warmup"), 2, files / 4); // JIT and pool warm-up, not reported
       double one = 0;
       double[] perFile = new double[3];
+      double[] callsPerFile = new double[3];
       int k = 0;
       for (int instances : new int[] {1, 2, 4}) {
         Result r = round(pool, dir.resolve("run" + instances), instances, files);
         if (instances == 1) {
           one = r.filesPerSecond;
         }
+        callsPerFile[k] = r.callsPerFile;
         perFile[k++] = r.storeMillisPerFile;
         boolean scales = instances != 2 || r.filesPerSecond >= 1.8 * one;
         report.add("Durable inbox, " + instances + " instance" + (instances > 1 ? "s" : "") + " × " + WORKERS
@@ -75,15 +77,17 @@ final class DurableInboxBench {
             + ": lost / doubled confirms", r.lost + " / " + r.doubled, "", "", "0 / 0", r.lost == 0 && r.doubled == 0);
       }
       report.note(String.format("Durable inbox: time inside the store per file (claim, three state writes, the"
-          + " occasional lease renewal; each a PostgreSQL commit) %.1f / %.1f / %.1f ms with 1 / 2 / 4 instances.",
-          perFile[0], perFile[1], perFile[2]));
+          + " occasional lease renewal; each one statement and commit on PostgreSQL) %.1f / %.1f / %.1f ms with"
+          + " 1 / 2 / 4 instances, in %.1f / %.1f / %.1f store calls per file (idle workers' empty claims"
+          + " included).", perFile[0], perFile[1], perFile[2], callsPerFile[0], callsPerFile[1], callsPerFile[2]));
       report.note("The durable inbox rows run FakeAltinn, PostgreSQL and every instance on the same cores, so"
           + " instances compete with the server they call; the store's share is the time inside store calls"
           + " divided by wall time × workers.");
     }
   }
 
-  private record Result(double filesPerSecond, double storeShare, double storeMillisPerFile, int lost, int doubled) {}
+  private record Result(double filesPerSecond, double storeShare, double storeMillisPerFile, double callsPerFile,
+      int lost, int doubled) {}
 
   /** A pooled data source, as production runs it (a new PostgreSQL connection per call costs milliseconds). */
   private static HikariDataSource pool(EmbeddedPostgres pg) {
@@ -138,6 +142,7 @@ final class DurableInboxBench {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long storeNanos = store.nanos.get();
+      long storeCalls = store.calls.get();
       inboxes.forEach(Inbox::close);
       clients.forEach(BrokerClient::close);
       senderTokens.close();
@@ -153,9 +158,10 @@ final class DurableInboxBench {
         }
       }
       double share = storeNanos / 1e9 / (seconds * instances * WORKERS);
-      System.out.printf("  %d instance(s): %d files in %.2f s, store %.2f s%n", instances, files, seconds,
-          storeNanos / 1e9);
-      return new Result(files / seconds, share, storeNanos / 1e6 / files, files - confirmed.size(), doubled);
+      System.out.printf("  %d instance(s): %d files in %.2f s, store %.2f s in %d calls%n", instances, files,
+          seconds, storeNanos / 1e9, storeCalls);
+      return new Result(files / seconds, share, storeNanos / 1e6 / files, (double) storeCalls / files,
+          files - confirmed.size(), doubled);
     }
   }
 
@@ -173,6 +179,7 @@ final class DurableInboxBench {
   private static final class TimedStore implements DurableStore {
     private final DurableStore d;
     final AtomicLong nanos = new AtomicLong();
+    final AtomicLong calls = new AtomicLong();
 
     TimedStore(DurableStore d) {
       this.d = d;
@@ -180,6 +187,7 @@ final class DurableInboxBench {
 
     void reset() {
       nanos.set(0);
+      calls.set(0);
     }
 
     private <T> T timed(Supplier<T> call) {
@@ -188,6 +196,7 @@ final class DurableInboxBench {
         return call.get();
       } finally {
         nanos.addAndGet(System.nanoTime() - t);
+        calls.incrementAndGet();
       }
     }
 
