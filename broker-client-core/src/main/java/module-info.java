@@ -12,7 +12,7 @@ module no.brokerclient.core {
   exports no.brokerclient.auth;
   exports no.brokerclient.model;
   // Shared plumbing for the SDK's own modules only.
-  exports no.brokerclient.internal to no.brokerclient.events, no.brokerclient.access;
+  exports no.brokerclient.internal to no.brokerclient.events, no.brokerclient.access, no.brokerclient.durable;
 
   opens no.brokerclient.model to com.fasterxml.jackson.databind;
 }

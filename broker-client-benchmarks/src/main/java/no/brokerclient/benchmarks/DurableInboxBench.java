@@ -56,12 +56,14 @@ final class DurableInboxBench {
       round(pool, dir.resolve("warmup"), 2, files / 4); // JIT and pool warm-up, not reported
       double one = 0;
       double[] perFile = new double[3];
+      double[] callsPerFile = new double[3];
       int k = 0;
       for (int instances : new int[] {1, 2, 4}) {
         Result r = round(pool, dir.resolve("run" + instances), instances, files);
         if (instances == 1) {
           one = r.filesPerSecond;
         }
+        callsPerFile[k] = r.callsPerFile;
         perFile[k++] = r.storeMillisPerFile;
         boolean scales = instances != 2 || r.filesPerSecond >= 1.8 * one;
         report.add("Durable inbox, " + instances + " instance" + (instances > 1 ? "s" : "") + " × " + WORKERS
@@ -75,15 +77,86 @@ final class DurableInboxBench {
             + ": lost / doubled confirms", r.lost + " / " + r.doubled, "", "", "0 / 0", r.lost == 0 && r.doubled == 0);
       }
       report.note(String.format("Durable inbox: time inside the store per file (claim, three state writes, the"
-          + " occasional lease renewal; each a PostgreSQL commit) %.1f / %.1f / %.1f ms with 1 / 2 / 4 instances.",
-          perFile[0], perFile[1], perFile[2]));
+          + " occasional lease renewal; each one statement and commit on PostgreSQL) %.1f / %.1f / %.1f ms with"
+          + " 1 / 2 / 4 instances, in %.1f / %.1f / %.1f store calls per file (idle workers' empty claims"
+          + " included).", perFile[0], perFile[1], perFile[2], callsPerFile[0], callsPerFile[1], callsPerFile[2]));
+      double[] alone = storeAlone(pool, files);
+      report.note(String.format("Durable inbox: the store alone (no FakeAltinn, no HTTP: %d rows through claim,"
+          + " DOWNLOADED, HANDLED, CONFIRMED by %d threads, as the workers call it) took %.2f ms of store time per"
+          + " file, %.0f files/s.", files, WORKERS, alone[0], alone[1]));
+      report.note(String.format("Durable inbox: one bare round trip (SELECT 1 through the same pool, one thread,"
+          + " after the rounds, no commit) took %.2f ms on average.", roundTripMillis(pool)));
       report.note("The durable inbox rows run FakeAltinn, PostgreSQL and every instance on the same cores, so"
           + " instances compete with the server they call; the store's share is the time inside store calls"
           + " divided by wall time × workers.");
     }
   }
 
-  private record Result(double filesPerSecond, double storeShare, double storeMillisPerFile, int lost, int doubled) {}
+  /**
+   * Runs {@code files} rows through the store's per-file calls on {@link #WORKERS} threads, with nothing else
+   * running: the store's own cost per file, apart from the CPU the rest of a round takes.
+   *
+   * @return store milliseconds per file, and files per second
+   */
+  private static double[] storeAlone(DataSource pool, int files) throws Exception {
+    TimedStore store = new TimedStore(JdbcDurableStore.builder(pool).tablePrefix("bench_alone_").build());
+    store.initialize();
+    for (int i = 0; i < files; i++) {
+      store.offerInbox(UUID.randomUUID(), "OFFER", Instant.now());
+    }
+    store.reset();
+    Path file = Path.of("alone.bin").toAbsolutePath();
+    long start = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < WORKERS; w++) {
+      Thread t = new Thread(() -> {
+        List<InboxEntry> claimed;
+        while (!(claimed = store.claimInbox("alone", 1, Instant.now(), Duration.ofMinutes(5))).isEmpty()) {
+          InboxEntry e = claimed.get(0);
+          InboxEntry downloaded = new InboxEntry(e.fileTransferId(), InboxState.DOWNLOADED, e.source(),
+              e.attempts(), e.claims(), e.nextAttemptAt(), null, e.claim(), file, 1024L,
+              "0f343b0931126a20f133d67c2b018a3b", e.created(), e.updated());
+          store.saveInbox(downloaded, InboxState.DISCOVERED, false, Instant.now());
+          InboxEntry handled = new InboxEntry(e.fileTransferId(), InboxState.HANDLED, e.source(), e.attempts(),
+              e.claims(), e.nextAttemptAt(), null, e.claim(), file, 1024L, downloaded.md5(), e.created(),
+              e.updated());
+          store.saveInbox(handled, InboxState.DOWNLOADED, false, Instant.now());
+          store.saveInbox(new InboxEntry(e.fileTransferId(), InboxState.CONFIRMED, e.source(), e.attempts(),
+              e.claims(), e.nextAttemptAt(), null, e.claim(), file, 1024L, downloaded.md5(), e.created(),
+              e.updated()), InboxState.HANDLED, true, Instant.now());
+        }
+      }, "store-alone-" + w);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long confirmed = store.inboxCounts().getOrDefault(InboxState.CONFIRMED, 0L);
+    if (confirmed != files) {
+      throw new IllegalStateException("the store-alone run confirmed " + confirmed + " of " + files + " rows");
+    }
+    return new double[] {store.nanos.get() / 1e6 / files, files / seconds};
+  }
+
+  /** @return the mean time of a {@code SELECT 1} through the pool, over 500 calls after 100 warm-up calls */
+  private static double roundTripMillis(DataSource pool) throws java.sql.SQLException {
+    long start = 0;
+    for (int i = 0; i < 600; i++) {
+      if (i == 100) {
+        start = System.nanoTime();
+      }
+      try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet r = s.executeQuery("SELECT 1")) {
+        r.next();
+      }
+    }
+    return (System.nanoTime() - start) / 1e6 / 500;
+  }
+
+  private record Result(double filesPerSecond, double storeShare, double storeMillisPerFile, double callsPerFile,
+      int lost, int doubled) {}
 
   /** A pooled data source, as production runs it (a new PostgreSQL connection per call costs milliseconds). */
   private static HikariDataSource pool(EmbeddedPostgres pg) {
@@ -138,6 +211,7 @@ final class DurableInboxBench {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long storeNanos = store.nanos.get();
+      long storeCalls = store.calls.get();
       inboxes.forEach(Inbox::close);
       clients.forEach(BrokerClient::close);
       senderTokens.close();
@@ -153,9 +227,10 @@ final class DurableInboxBench {
         }
       }
       double share = storeNanos / 1e9 / (seconds * instances * WORKERS);
-      System.out.printf("  %d instance(s): %d files in %.2f s, store %.2f s%n", instances, files, seconds,
-          storeNanos / 1e9);
-      return new Result(files / seconds, share, storeNanos / 1e6 / files, files - confirmed.size(), doubled);
+      System.out.printf("  %d instance(s): %d files in %.2f s, store %.2f s in %d calls%n", instances, files,
+          seconds, storeNanos / 1e9, storeCalls);
+      return new Result(files / seconds, share, storeNanos / 1e6 / files, (double) storeCalls / files,
+          files - confirmed.size(), doubled);
     }
   }
 
@@ -173,6 +248,7 @@ final class DurableInboxBench {
   private static final class TimedStore implements DurableStore {
     private final DurableStore d;
     final AtomicLong nanos = new AtomicLong();
+    final AtomicLong calls = new AtomicLong();
 
     TimedStore(DurableStore d) {
       this.d = d;
@@ -180,6 +256,7 @@ final class DurableInboxBench {
 
     void reset() {
       nanos.set(0);
+      calls.set(0);
     }
 
     private <T> T timed(Supplier<T> call) {
@@ -188,6 +265,7 @@ final class DurableInboxBench {
         return call.get();
       } finally {
         nanos.addAndGet(System.nanoTime() - t);
+        calls.incrementAndGet();
       }
     }
 

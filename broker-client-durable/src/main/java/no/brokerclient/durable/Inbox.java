@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * that
  * is unknown, purged, cancelled or has no file (404, {@code BRO-00003}) becomes {@link InboxState#GONE} and is not
  * retried. An instance that dies leaves its claims; they lapse after the lease and another instance resumes from
- * the last recorded state: a download starts again, a handler that may have run runs again (at least once), and a
+ * the last recorded state: a download cut off resumes its partial file with {@code Range} (same {@link
+ * Builder#directory}), a handler that may have run runs again (at least once), and a
  * transfer whose handler returned is confirmed after checking that it is not confirmed already.
  *
  * <h2>Threads</h2>

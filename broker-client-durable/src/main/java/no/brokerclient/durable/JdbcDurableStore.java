@@ -27,8 +27,9 @@ import no.brokerclient.durable.internal.Requests;
 
 /**
  * The {@link DurableStore} on plain JDBC: PostgreSQL (12 or newer) in production, H2 2.x in file mode as the
- * embedded default ({@link #h2(Path)}). Both run the same SQL: claims select due rows with {@code FOR UPDATE SKIP
- * LOCKED} (so instances never wait on each other's rows) and stamp them with an owner, a claim token and a lease;
+ * embedded default ({@link #h2(Path)}). Both run the same SQL but for the claim: it selects due rows with {@code FOR
+ * UPDATE SKIP LOCKED} (so instances never wait on each other's rows) and stamps them with an owner, a claim token
+ * and a lease, on PostgreSQL in one {@code UPDATE … RETURNING}, on H2 in one transaction of three statements;
  * every later write names the token, so an instance whose lease ran out cannot overwrite the new owner's work.
  *
  * <pre>{@code
@@ -371,6 +372,9 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     UUID token = UUID.randomUUID();
     Instant until = now.plus(lease);
     try (Connection c = connection()) {
+      if (isPostgres(c)) {
+        return claimInOneStatement(c, t, key, columns, in, owner, token, max, now, until, row);
+      }
       c.setAutoCommit(false);
       try {
         List<UUID> keys = new ArrayList<>();
@@ -410,6 +414,36 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     } catch (SQLException e) {
       throw fail("claiming " + table + " rows", e);
     }
+  }
+
+  /**
+   * PostgreSQL claims in one round trip: the due rows are locked ({@code FOR UPDATE SKIP LOCKED}, rechecked against
+   * their newest version) and stamped by the same statement, which returns them. H2 cannot lock in a subquery, so
+   * it takes the select, update and read-back of {@link #claim} in one transaction instead.
+   */
+  private static <T> List<T> claimInOneStatement(Connection c, String t, String key, String columns, String in,
+      String owner, UUID token, int max, Instant now, Instant until, Row<T> row) throws SQLException {
+    List<T> claimed = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("UPDATE " + t + " SET owner = ?, claim_token = ?,"
+        + " lease_until = ?, claims = claims + 1, updated_at = ? WHERE " + key + " IN (SELECT " + key + " FROM " + t
+        + " WHERE state IN (" + in + ") AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+        + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) AND (lease_until IS NULL OR lease_until < ?)"
+        + " RETURNING " + columns)) {
+      bind(s, owner, token, ts(until), ts(now), ts(now), ts(now), max, ts(now));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          claimed.add(row.read(r));
+        }
+      }
+    }
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+    return claimed;
+  }
+
+  private static boolean isPostgres(Connection c) throws SQLException {
+    return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
   }
 
   @Override

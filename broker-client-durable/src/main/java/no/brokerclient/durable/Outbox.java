@@ -1,15 +1,11 @@
 package no.brokerclient.durable;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +18,7 @@ import no.brokerclient.Role;
 import no.brokerclient.events.BrokerEventListener;
 import no.brokerclient.events.EventRole;
 import no.brokerclient.events.EventType;
+import no.brokerclient.internal.Hex;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.FileTransferOverview;
 import no.brokerclient.model.FileTransferStatus;
@@ -142,18 +139,10 @@ public final class Outbox implements AutoCloseable {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new BrokerValidationException("file", file + " is not a readable regular file");
     }
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("MD5");
-      byte[] buf = new byte[64 * 1024];
-      int n;
-      while ((n = in.read(buf)) != -1) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
+    try {
+      return Hex.md5(file);
     } catch (IOException e) {
       throw new BrokerValidationException("file", "cannot read " + file + ": " + e.getMessage());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

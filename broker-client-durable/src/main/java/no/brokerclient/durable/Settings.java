@@ -3,6 +3,7 @@ package no.brokerclient.durable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import no.brokerclient.internal.Text;
 
 /**
  * What the inbox and outbox builders share: worker count, lease, polling, attempts and backoff. One place decides
@@ -66,9 +67,8 @@ record Settings(int concurrency, Duration lease, Duration pollInterval, int maxA
    *     SDK's exceptions carry no secrets; a handler's own exception message is stored as it is
    */
   static String describe(Throwable t) {
-    String s = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    s = s.replaceAll("[\\p{Cntrl}\u2028\u2029]", " ");
-    return s.length() <= MAX_ERROR_LENGTH ? s : s.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+    return Text.clean(t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage()),
+        MAX_ERROR_LENGTH);
   }
 
   Settings concurrency(int n) {

@@ -2,6 +2,7 @@ package no.brokerclient.durable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -11,8 +12,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import no.brokerclient.BrokerClient;
+import no.brokerclient.internal.Hex;
 import no.brokerclient.model.FileTransferOverview;
+import no.brokerclient.testkit.FakeAltinn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -97,9 +101,11 @@ class CrashTest {
     assertEquals(left, crashed.state());
     assertNotNull(crashed.claim(), "the dead instance's claim is left until its lease runs out");
     assertEquals("child", crashed.claim().owner());
+    long kept = point.equals("downloading") ? keptPartial(id, 1_000_000) : -1;
 
     AtomicInteger runs = new AtomicInteger();
     AtomicReference<String> md5 = new AtomicReference<>();
+    AtomicReference<String> handedMd5 = new AtomicReference<>();
     try (BrokerClient client = altinn.recipient();
         Inbox fresh = Inbox.builder().client(client).store(store).organization(TestAltinn.RECIPIENT_ORG)
             .directory(dir.resolve("child-inbox")).instanceId("fresh").lease(CrashChild.LEASE)
@@ -107,6 +113,7 @@ class CrashTest {
             .handler(f -> {
               runs.incrementAndGet();
               md5.set(f.md5());
+              handedMd5.set(Hex.md5(f.path()));
             }).build().start()) {
       WithFakeAltinn.await("confirmed", Duration.ofSeconds(60),
           () -> fresh.entry(id).orElseThrow().state() == InboxState.CONFIRMED);
@@ -121,7 +128,33 @@ class CrashTest {
       try (BrokerClient c = altinn.recipient()) {
         assertEquals(c.getOverview(id).checksum(), md5.get(), "the fresh instance handed over the whole file");
       }
+      assertEquals(Hex.md5(dir.resolve("f0.bin")), handedMd5.get(), "the file the handler got is the one sent");
     }
+    if (kept >= 0) {
+      List<FakeAltinn.Call> downloads = altinn.fake.calls().stream()
+          .filter(c -> c.method().equals("GET") && c.path().equals("/broker/api/v1/filetransfer/" + id + "/download"))
+          .toList();
+      assertEquals(2, downloads.size(), "the child's download and one resumed download: " + downloads);
+      assertNull(downloads.get(0).range(), "the child started from byte 0");
+      assertEquals("bytes=" + kept + "-", downloads.get(1).range(), "the fresh instance resumed the partial file");
+      assertEquals(206, downloads.get(1).status());
+      try (Stream<Path> files = Files.list(dir.resolve("child-inbox"))) {
+        assertEquals(List.of(), files.toList(), "no partial or downloaded file left after the confirm");
+      }
+    }
+  }
+
+  /** @return the length of the one partial file the killed child left for {@code id}, checked to be a real part */
+  private long keptPartial(UUID id, long size) throws Exception {
+    List<Path> partials;
+    try (Stream<Path> files = Files.list(dir.resolve("child-inbox"))) {
+      partials = files.filter(f -> f.getFileName().toString().startsWith("." + id + ".bin.")
+          && f.getFileName().toString().endsWith(".part")).toList();
+    }
+    assertEquals(1, partials.size(), "the killed child left one partial file: " + partials);
+    long kept = Files.size(partials.get(0));
+    assertTrue(kept > 0 && kept < size, "a partial file of " + kept + " of " + size + " bytes");
+    return kept;
   }
 
   @ParameterizedTest(name = "outbox on {0} killed {1}")

@@ -91,8 +91,16 @@ public final class FakeAltinn implements AutoCloseable {
   private final List<Map<String, Object>> raised = Collections.synchronizedList(new ArrayList<>());
   private final ThreadLocal<Failure> currentFailure = new ThreadLocal<>();
 
-  /** One request the fake answered. */
-  public record Call(String method, String path, String query, int status) {}
+  /**
+   * One request the fake answered.
+   *
+   * @param method the HTTP method
+   * @param path the path
+   * @param query the raw query, or {@code null}
+   * @param status the status answered
+   * @param range the request's {@code Range} header, or {@code null} (to check that a download resumed)
+   */
+  public record Call(String method, String path, String query, int status, String range) {}
 
   /**
    * One webhook delivery attempt.
@@ -403,7 +411,7 @@ public final class FakeAltinn implements AutoCloseable {
 
   private static Call call(HttpExchange ex) {
     return new Call(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-        ex.getResponseCode());
+        ex.getResponseCode(), ex.getRequestHeaders().getFirst("Range"));
   }
 
   /** Forgets the request log. */
