@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -46,6 +47,8 @@ import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Text;
 import no.brokerclient.internal.Transport;
+import no.brokerclient.internal.TusTransfer;
+import no.brokerclient.internal.TusUpload;
 import no.brokerclient.internal.Transport.Call;
 import no.brokerclient.internal.UploadBody;
 import no.brokerclient.internal.UserAgent;
@@ -124,6 +127,12 @@ public final class BrokerClient implements AutoCloseable {
   public static final long MAX_MULTIPART_FILE_SIZE = Integer.MAX_VALUE - 1024 * 1024L;
   /** Default of {@link Builder#maxUnknownSizeDownload}: 256 MiB. */
   public static final long DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD = 256L << 20;
+  /** Default {@link Builder#tusThreshold}: 64 MiB. */
+  public static final long DEFAULT_TUS_THRESHOLD = 64L << 20;
+  /** Default {@link Builder#tusChunkSize}: 8 MiB. */
+  public static final long DEFAULT_TUS_CHUNK_SIZE = 8L << 20;
+  /** How long a TUS upload waits for Broker's asynchronous finalize after the last chunk. */
+  static final Duration TUS_FINALIZE_TIMEOUT = Duration.ofHours(1);
   /** Shortest interval between overview polls: Broker allows 120 overview calls a minute. */
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(500);
   static final Duration FIRST_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -145,6 +154,8 @@ public final class BrokerClient implements AutoCloseable {
   private final boolean hasSubscriptionKey;
   private final long maxResponseSize;
   private final long maxUnknownSizeDownload;
+  private final long tusThreshold;
+  private final long tusChunkSize;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BrokerClient(Builder b, HttpUrl baseUrl, OkHttpClient http) {
@@ -157,6 +168,8 @@ public final class BrokerClient implements AutoCloseable {
     this.hasSubscriptionKey = b.subscriptionKey != null;
     this.maxResponseSize = b.maxResponseSize;
     this.maxUnknownSizeDownload = b.maxUnknownSizeDownload;
+    this.tusThreshold = b.tusThreshold;
+    this.tusChunkSize = b.tusChunkSize;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
         b.sleeper, b.clock, b.maxResponseSize);
   }
@@ -200,7 +213,8 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   /**
-   * Uploads a file to an initialized transfer ({@code POST .../{id}/upload}), streamed with its length known.
+   * Uploads a file to an initialized transfer in {@link UploadMode#AUTO}: files of at least {@link
+   * Builder#tusThreshold} bytes (default 64 MiB) with TUS, smaller ones streamed ({@code POST .../{id}/upload}).
    *
    * @param fileTransferId the transfer, in status {@code Initialized}
    * @param file the file
@@ -221,13 +235,48 @@ public final class BrokerClient implements AutoCloseable {
    * @return the upload result
    */
   public UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener) {
-    return upload(fileTransferId, file, listener, null);
+    return upload(fileTransferId, file, listener, UploadMode.AUTO);
+  }
+
+  /**
+   * Uploads a file in the given mode. With TUS ({@link UploadMode#TUS}, or {@link UploadMode#AUTO} at or above
+   * the threshold) the file goes in chunks of {@link Builder#tusChunkSize} (raised to {@code ⌈size / 50,000⌉},
+   * Broker's block limit); a broken chunk resumes from the server's offset, and after the last one this waits
+   * (up to an hour) for Broker's asynchronous check of the initialize checksum, i.e. until the transfer is {@code
+   * UploadProcessing} or later. The file must not change while it is sent. A deployment without TUS gets the
+   * streamed upload (logged at INFO).
+   *
+   * @param fileTransferId the transfer, in status {@code Initialized}
+   * @param file the file
+   * @param listener progress, for the whole file
+   * @param mode how to upload
+   * @return the upload result; with TUS its MD5 is the one Broker reports, or {@code null} if it has none yet
+   * @throws ChecksumMismatchException when Broker failed a TUS upload because its bytes do not match the
+   *     initialize checksum
+   * @throws UploadStalledException when a TUS upload could not be resumed (initialize a new transfer)
+   */
+  public UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, UploadMode mode) {
+    return upload(fileTransferId, file, listener, null, mode);
   }
 
   /** With {@code knownMd5} (from {@link #send}, which initialized with it) the bytes are not hashed again. */
-  private UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, String knownMd5) {
+  private UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, String knownMd5,
+      UploadMode mode) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
+    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(mode, "mode");
     long size = requireReadableFile(file);
+    if (mode == UploadMode.TUS || (mode == UploadMode.AUTO && size >= tusThreshold)) {
+      Set<String> scopes = scopes(Role.SENDER, "upload");
+      TusTransfer tus = new TusTransfer(transport, url("filetransfer", "upload", "tus", fileTransferId.toString()),
+          scopes, fileTransferId, file, size, accessHint(null, null, fileTransferId));
+      if (tus.send(tusChunkSize, 1, listener, () -> overview(fileTransferId, scopes).fileTransferStatus())) {
+        FileTransferOverview o = awaitTusFinalize(fileTransferId, knownMd5);
+        String md5 = knownMd5 != null ? knownMd5 : o.checksum() == null || o.checksum().isBlank() ? null
+            : o.checksum();
+        return new UploadResult(fileTransferId, size, md5);
+      }
+    }
     return doUpload(fileTransferId, () -> Files.newInputStream(file), size, false, listener,
         knownMd5 != null ? () -> knownMd5 : () -> Hex.md5(file), knownMd5);
   }
@@ -255,6 +304,20 @@ public final class BrokerClient implements AutoCloseable {
       }
       return new NonClosingInputStream(data);
     }, length, true, listener, null, null);
+  }
+
+  /** Broker checks a TUS upload's checksum asynchronously: wait for the verdict, a mismatch typed. */
+  private FileTransferOverview awaitTusFinalize(UUID id, String knownMd5) {
+    try {
+      return awaitStatus(id, FileTransferStatus.UPLOAD_PROCESSING, TUS_FINALIZE_TIMEOUT);
+    } catch (FileTransferFailedException e) {
+      FileTransferOverview o = e.overview();
+      String text = o.fileTransferStatusText() == null ? "" : o.fileTransferStatusText();
+      if (text.toLowerCase(Locale.ROOT).contains("checksum")) {
+        throw ChecksumMismatchException.uploadRejected(id, knownMd5 != null ? knownMd5 : o.checksum(), text);
+      }
+      throw e;
+    }
   }
 
   private interface Md5Source {
@@ -375,7 +438,7 @@ public final class BrokerClient implements AutoCloseable {
     }
     UUID id = initialize(request.withChecksum(md5));
     LOG.debug("Initialized file transfer {} for {}", id, file.getFileName());
-    upload(id, file, options.progressListener(), md5);
+    upload(id, file, options.progressListener(), md5, options.uploadMode());
     if (options.awaitPublished() != null) {
       return awaitStatus(id, FileTransferStatus.PUBLISHED, options.awaitPublished());
     }
@@ -1103,6 +1166,8 @@ public final class BrokerClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private long maxUnknownSizeDownload = DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD;
+    private long tusThreshold = DEFAULT_TUS_THRESHOLD;
+    private long tusChunkSize = DEFAULT_TUS_CHUNK_SIZE;
 
     private Builder() {}
 
@@ -1262,6 +1327,37 @@ public final class BrokerClient implements AutoCloseable {
 
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = sleeper;
+      return this;
+    }
+
+    /**
+     * Files of at least this size are uploaded with TUS in {@link UploadMode#AUTO} (by {@link #send} and the
+     * {@code Path} upload methods); smaller files and streams use the streamed POST.
+     *
+     * @param bytes positive; default {@link #DEFAULT_TUS_THRESHOLD} (64 MiB); {@link Long#MAX_VALUE} for never
+     * @return this builder
+     */
+    public Builder tusThreshold(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("tusThreshold must be positive, got " + bytes);
+      }
+      this.tusThreshold = bytes;
+      return this;
+    }
+
+    /**
+     * The bytes per TUS PATCH. Each PATCH becomes one Azure block and a blob holds at most 50,000, so a larger file
+     * gets {@code ⌈size / 50,000⌉} instead; a chunk that breaks is sent again from the server's offset, so at most
+     * one chunk is sent twice per break.
+     *
+     * @param bytes positive and below 2 GiB; default {@link #DEFAULT_TUS_CHUNK_SIZE} (8 MiB)
+     * @return this builder
+     */
+    public Builder tusChunkSize(long bytes) {
+      if (bytes < 1 || bytes >= TusUpload.CHUNK_LIMIT) {
+        throw new IllegalArgumentException("tusChunkSize must be positive and below 2 GiB, got " + bytes);
+      }
+      this.tusChunkSize = bytes;
       return this;
     }
 

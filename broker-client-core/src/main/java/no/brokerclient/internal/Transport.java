@@ -11,7 +11,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -173,6 +175,7 @@ public final class Transport {
     if (call.range != null) {
       b.header("Range", call.range);
     }
+    call.headers.forEach(b::header);
     return b.build();
   }
 
@@ -342,6 +345,7 @@ public final class Transport {
     String range;
     Function<ApiError, String> hint;
     long maxResponseSize;
+    final Map<String, String> headers = new LinkedHashMap<>();
 
     private Call(String method, HttpUrl url, Set<String> scopes, boolean idempotent) {
       this.method = method;
@@ -387,6 +391,16 @@ public final class Transport {
      */
     public Call range(String range) {
       this.range = range;
+      return this;
+    }
+
+    /**
+     * @param name a request header the call needs (e.g. TUS's {@code Upload-Offset}); never a secret
+     * @param value its value
+     * @return this
+     */
+    public Call header(String name, String value) {
+      headers.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
       return this;
     }
 
