@@ -131,6 +131,8 @@ public final class BrokerClient implements AutoCloseable {
   public static final long DEFAULT_TUS_THRESHOLD = 64L << 20;
   /** Default {@link Builder#tusChunkSize}: 8 MiB. */
   public static final long DEFAULT_TUS_CHUNK_SIZE = 8L << 20;
+  /** Default {@link Builder#tusParallelParts}: 4. */
+  public static final int DEFAULT_TUS_PARALLEL_PARTS = 4;
   /** How long a TUS upload waits for Broker's asynchronous finalize after the last chunk. */
   static final Duration TUS_FINALIZE_TIMEOUT = Duration.ofHours(1);
   /** Shortest interval between overview polls: Broker allows 120 overview calls a minute. */
@@ -156,6 +158,7 @@ public final class BrokerClient implements AutoCloseable {
   private final long maxUnknownSizeDownload;
   private final long tusThreshold;
   private final long tusChunkSize;
+  private final int tusParallelParts;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BrokerClient(Builder b, HttpUrl baseUrl, OkHttpClient http) {
@@ -170,6 +173,7 @@ public final class BrokerClient implements AutoCloseable {
     this.maxUnknownSizeDownload = b.maxUnknownSizeDownload;
     this.tusThreshold = b.tusThreshold;
     this.tusChunkSize = b.tusChunkSize;
+    this.tusParallelParts = b.tusParallelParts;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
         b.sleeper, b.clock, b.maxResponseSize);
   }
@@ -239,8 +243,8 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   /**
-   * Uploads a file in the given mode. With TUS ({@link UploadMode#TUS}, or {@link UploadMode#AUTO} at or above
-   * the threshold) the file goes in chunks of {@link Builder#tusChunkSize} (raised to {@code ⌈size / 50,000⌉},
+   * Uploads a file in the given mode. With TUS ({@link UploadMode#TUS}, {@link UploadMode#TUS_PARALLEL}, or
+   * {@link UploadMode#AUTO} at or above the threshold) the file goes in chunks of {@link Builder#tusChunkSize} (raised to {@code ⌈size / 50,000⌉},
    * Broker's block limit); a broken chunk resumes from the server's offset, and after the last one this waits
    * (up to an hour) for Broker's asynchronous check of the initialize checksum, i.e. until the transfer is {@code
    * UploadProcessing} or later. The file must not change while it is sent. A deployment without TUS gets the
@@ -266,11 +270,13 @@ public final class BrokerClient implements AutoCloseable {
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(mode, "mode");
     long size = requireReadableFile(file);
-    if (mode == UploadMode.TUS || (mode == UploadMode.AUTO && size >= tusThreshold)) {
+    boolean auto = mode == UploadMode.AUTO && size >= tusThreshold;
+    if (mode == UploadMode.TUS || mode == UploadMode.TUS_PARALLEL || auto) {
+      int parts = mode == UploadMode.TUS ? 1 : tusParallelParts;
       Set<String> scopes = scopes(Role.SENDER, "upload");
       TusTransfer tus = new TusTransfer(transport, url("filetransfer", "upload", "tus", fileTransferId.toString()),
           scopes, fileTransferId, file, size, accessHint(null, null, fileTransferId));
-      if (tus.send(tusChunkSize, 1, listener, () -> overview(fileTransferId, scopes).fileTransferStatus())) {
+      if (tus.send(tusChunkSize, parts, listener, () -> overview(fileTransferId, scopes).fileTransferStatus())) {
         FileTransferOverview o = awaitTusFinalize(fileTransferId, knownMd5);
         String md5 = knownMd5 != null ? knownMd5 : o.checksum() == null || o.checksum().isBlank() ? null
             : o.checksum();
@@ -1168,6 +1174,7 @@ public final class BrokerClient implements AutoCloseable {
     private long maxUnknownSizeDownload = DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD;
     private long tusThreshold = DEFAULT_TUS_THRESHOLD;
     private long tusChunkSize = DEFAULT_TUS_CHUNK_SIZE;
+    private int tusParallelParts = DEFAULT_TUS_PARALLEL_PARTS;
 
     private Builder() {}
 
@@ -1358,6 +1365,21 @@ public final class BrokerClient implements AutoCloseable {
         throw new IllegalArgumentException("tusChunkSize must be positive and below 2 GiB, got " + bytes);
       }
       this.tusChunkSize = bytes;
+      return this;
+    }
+
+    /**
+     * The parts of a {@link UploadMode#TUS_PARALLEL} upload (and of {@link UploadMode#AUTO} at or above the
+     * threshold): each part is a region of the file sent on its own thread and connection.
+     *
+     * @param parts 1 to 64; default {@link #DEFAULT_TUS_PARALLEL_PARTS} (4); 1 makes AUTO upload sequentially
+     * @return this builder
+     */
+    public Builder tusParallelParts(int parts) {
+      if (parts < 1 || parts > 64) {
+        throw new IllegalArgumentException("tusParallelParts must be 1 to 64, got " + parts);
+      }
+      this.tusParallelParts = parts;
       return this;
     }
 

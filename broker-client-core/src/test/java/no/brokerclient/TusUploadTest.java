@@ -107,10 +107,11 @@ class TusUploadTest {
   }
 
   @Test
-  void sendAboveTheThresholdGoesByTusInChunksAndPublishes() {
+  void sequentialTusGoesInChunksAndPublishes() {
     List<Long> seen = new CopyOnWriteArrayList<>();
     FileTransferOverview o = sender.send(meta().build(), file, SendOptions.builder()
-        .awaitPublished(Duration.ofSeconds(30)).progressListener((done, total) -> seen.add(done)).build());
+        .awaitPublished(Duration.ofSeconds(30)).progressListener((done, total) -> seen.add(done))
+        .uploadMode(UploadMode.TUS).build());
     assertEquals(FileTransferStatus.PUBLISHED, o.fileTransferStatus());
     assertEquals(17, patches(), "16 full chunks and the rest");
     assertTrue(!streamed(), "no streamed POST");
@@ -132,7 +133,7 @@ class TusUploadTest {
       }
     };
     FileTransferOverview o = sender.send(meta().build(), file, SendOptions.builder()
-        .awaitPublished(Duration.ofSeconds(30)).progressListener(cutAtHalf).build());
+        .awaitPublished(Duration.ofSeconds(30)).progressListener(cutAtHalf).uploadMode(UploadMode.TUS).build());
     assertEquals(FileTransferStatus.PUBLISHED, o.fileTransferStatus());
     long received = fake.tus().bytesReceived(o.fileTransferId());
     assertTrue(received > SIZE, "the cut chunk was partly received: " + received);
@@ -148,7 +149,7 @@ class TusUploadTest {
     fake.tus().dropNextCompletingPatchResponse();
     fake.tus().storeDelay(Duration.ofMillis(50));
     FileTransferOverview o = sender.send(meta().build(), file, SendOptions.builder()
-        .awaitPublished(Duration.ofSeconds(30)).build());
+        .awaitPublished(Duration.ofSeconds(30)).uploadMode(UploadMode.TUS).build());
     assertEquals(FileTransferStatus.PUBLISHED, o.fileTransferStatus());
     assertEquals(SIZE, fake.tus().bytesReceived(o.fileTransferId()), "nothing re-sent: HEAD said complete");
     assertDownloadMatches(o.fileTransferId());
@@ -161,7 +162,7 @@ class TusUploadTest {
     fake.failNext("PATCH", FakeBrokerTus.PATH, Failure.status(502));
     fake.failNext("HEAD", FakeBrokerTus.PATH, Failure.status(423));
     FileTransferOverview o = sender.send(meta().build(), file, SendOptions.builder()
-        .awaitPublished(Duration.ofSeconds(30)).build());
+        .awaitPublished(Duration.ofSeconds(30)).uploadMode(UploadMode.TUS).build());
     assertEquals(FileTransferStatus.PUBLISHED, o.fileTransferStatus());
     assertDownloadMatches(o.fileTransferId());
   }
@@ -234,5 +235,87 @@ class TusUploadTest {
     assertTimeoutPreemptively(Duration.ofSeconds(10), () -> t.join());
     assertInstanceOf(BrokerInterruptedException.class, thrown[0]);
     assertTrue(flag[0], "the interrupt flag stays set");
+  }
+
+  long tusPosts() {
+    return fake.calls().stream().filter(c -> c.method().equals("POST") && c.path().startsWith(FakeBrokerTus.PATH))
+        .count();
+  }
+
+  @Test
+  void sendAboveTheThresholdGoesInFourParallelPartsJoinedInFileOrder() {
+    List<Long> seen = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicBoolean overlapped = new AtomicBoolean();
+    ProgressListener listener = (done, total) -> {
+      if (inside.incrementAndGet() > 1) {
+        overlapped.set(true);
+      }
+      seen.add(done);
+      inside.decrementAndGet();
+    };
+    FileTransferOverview o = sender.send(meta().build(), file, SendOptions.builder()
+        .awaitPublished(Duration.ofSeconds(30)).progressListener(listener).build());
+    assertEquals(FileTransferStatus.PUBLISHED, o.fileTransferStatus(), "Broker's MD5 of the joined parts matches");
+    assertEquals(4, fake.tus().partCount(o.fileTransferId()));
+    assertEquals(5, tusPosts(), "four parts and one final");
+    assertEquals(SIZE, fake.tus().bytesReceived(o.fileTransferId()));
+    assertTrue(!overlapped.get(), "the listener is never called concurrently");
+    for (int i = 1; i < seen.size(); i++) {
+      assertTrue(seen.get(i) > seen.get(i - 1), "progress for the whole file only moves forward");
+    }
+    assertEquals((long) SIZE, seen.get(seen.size() - 1));
+    assertDownloadMatches(o.fileTransferId());
+  }
+
+  @Test
+  void aPartCutAtHalfResendsAtMostOneChunk() {
+    AtomicBoolean armed = new AtomicBoolean();
+    ProgressListener cutAtHalf = (done, total) -> {
+      if (done >= total / 2 && armed.compareAndSet(false, true)) {
+        fake.tus().cutNextPatchAfter(CHUNK / 2);
+      }
+    };
+    FileTransferOverview o = sender.send(meta().build(), file, SendOptions.builder()
+        .awaitPublished(Duration.ofSeconds(30)).progressListener(cutAtHalf).uploadMode(UploadMode.TUS_PARALLEL)
+        .build());
+    assertEquals(FileTransferStatus.PUBLISHED, o.fileTransferStatus());
+    long received = fake.tus().bytesReceived(o.fileTransferId());
+    assertTrue(received > SIZE && received - SIZE <= CHUNK, "re-sent " + (received - SIZE) + " bytes");
+    assertDownloadMatches(o.fileTransferId());
+  }
+
+  @Test
+  void aLostAnswerToTheFinalIsReadFromTheOverviewNotRepeated() {
+    fake.tus().dropNextFinalResponse();
+    FileTransferOverview o = sender.send(meta().build(), file, SendOptions.builder()
+        .awaitPublished(Duration.ofSeconds(30)).uploadMode(UploadMode.TUS_PARALLEL).build());
+    assertEquals(FileTransferStatus.PUBLISHED, o.fileTransferStatus());
+    assertEquals(5, tusPosts(), "the final was not posted again");
+    assertTrue(fake.calls().stream().noneMatch(c -> c.status() == 409));
+    assertDownloadMatches(o.fileTransferId());
+  }
+
+  @Test
+  void anInterruptStopsEveryPartPromptly() throws Exception {
+    fake.failNext("PATCH", FakeBrokerTus.PATH, Failure.delay(Duration.ofSeconds(30)));
+    UUID id = sender.initialize(meta().build());
+    CountDownLatch sending = new CountDownLatch(1);
+    Throwable[] thrown = new Throwable[1];
+    Thread t = new Thread(() -> {
+      try {
+        sender.upload(id, file, (done, total) -> sending.countDown(), UploadMode.TUS_PARALLEL);
+      } catch (Throwable e) {
+        thrown[0] = e;
+      }
+    });
+    t.start();
+    assertTrue(sending.await(10, TimeUnit.SECONDS));
+    Thread.sleep(200);
+    t.interrupt();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> t.join());
+    assertInstanceOf(BrokerInterruptedException.class, thrown[0]);
+    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().startsWith(
+        "broker-client-tus-") && th.isAlive()), "no part thread left running");
   }
 }
