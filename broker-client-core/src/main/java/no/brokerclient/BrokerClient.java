@@ -47,6 +47,7 @@ import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Text;
 import no.brokerclient.internal.Transport;
+import no.brokerclient.internal.TusCheckpoint;
 import no.brokerclient.internal.TusTransfer;
 import no.brokerclient.internal.TusUpload;
 import no.brokerclient.internal.Transport.Call;
@@ -159,6 +160,7 @@ public final class BrokerClient implements AutoCloseable {
   private final long tusThreshold;
   private final long tusChunkSize;
   private final int tusParallelParts;
+  private final UploadCheckpointStore checkpoints;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BrokerClient(Builder b, HttpUrl baseUrl, OkHttpClient http) {
@@ -174,6 +176,7 @@ public final class BrokerClient implements AutoCloseable {
     this.tusThreshold = b.tusThreshold;
     this.tusChunkSize = b.tusChunkSize;
     this.tusParallelParts = b.tusParallelParts;
+    this.checkpoints = b.checkpoints;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
         b.sleeper, b.clock, b.maxResponseSize);
   }
@@ -274,13 +277,9 @@ public final class BrokerClient implements AutoCloseable {
     if (mode == UploadMode.TUS || mode == UploadMode.TUS_PARALLEL || auto) {
       int parts = mode == UploadMode.TUS ? 1 : tusParallelParts;
       Set<String> scopes = scopes(Role.SENDER, "upload");
-      TusTransfer tus = new TusTransfer(transport, url("filetransfer", "upload", "tus", fileTransferId.toString()),
-          scopes, fileTransferId, file, size, accessHint(null, null, fileTransferId));
-      if (tus.send(tusChunkSize, parts, listener, () -> overview(fileTransferId, scopes).fileTransferStatus())) {
-        FileTransferOverview o = awaitTusFinalize(fileTransferId, knownMd5);
-        String md5 = knownMd5 != null ? knownMd5 : o.checksum() == null || o.checksum().isBlank() ? null
-            : o.checksum();
-        return new UploadResult(fileTransferId, size, md5);
+      if (tus(fileTransferId, file, size, scopes).send(tusChunkSize, parts, listener,
+          () -> overview(fileTransferId, scopes).fileTransferStatus())) {
+        return tusResult(fileTransferId, size, knownMd5);
       }
     }
     return doUpload(fileTransferId, () -> Files.newInputStream(file), size, false, listener,
@@ -310,6 +309,58 @@ public final class BrokerClient implements AutoCloseable {
       }
       return new NonClosingInputStream(data);
     }, length, true, listener, null, null);
+  }
+
+  /**
+   * Finishes a TUS upload that an earlier process started (after a crash or restart), from the checkpoint it
+   * saved in the {@linkplain Builder#uploadCheckpoints checkpoint store}: each upload (the single one, or each
+   * part) is asked where it stands ({@code HEAD}) and only the rest is sent; parts are then joined. Nothing is
+   * created again (a second create would reset Broker's offset). A transfer that is already past {@code
+   * UploadStarted} is only awaited; one still {@code Initialized} is uploaded from the start.
+   *
+   * @param fileTransferId the transfer
+   * @param file the same, unchanged file (its size and modification time are checked against the checkpoint)
+   * @param listener progress for the whole file (starting from what the server has)
+   * @return the upload result, as {@link #upload(UUID, Path, ProgressListener, UploadMode)}
+   * @throws BrokerException when the transfer is {@code UploadStarted} but no checkpoint is found (initialize a
+   *     new transfer)
+   * @throws BrokerNotFoundException when Broker expired the upload (24 h without a PATCH or HEAD)
+   * @throws BrokerValidationException when the file changed since the upload started
+   */
+  public UploadResult resumeUpload(UUID fileTransferId, Path file, ProgressListener listener) {
+    Objects.requireNonNull(fileTransferId, "fileTransferId");
+    Objects.requireNonNull(listener, "listener");
+    long size = requireReadableFile(file);
+    Set<String> scopes = scopes(Role.SENDER, "resumeUpload");
+    FileTransferStatus s = overview(fileTransferId, scopes).fileTransferStatus();
+    if (!FileTransferStatus.INITIALIZED.equals(s) && !FileTransferStatus.UPLOAD_STARTED.equals(s)) {
+      UploadResult r = tusResult(fileTransferId, size, null);
+      checkpoints.delete(fileTransferId, file);
+      return r;
+    }
+    java.util.Optional<String> saved = checkpoints.load(fileTransferId, file);
+    if (saved.isEmpty()) {
+      if (FileTransferStatus.INITIALIZED.equals(s)) {
+        return upload(fileTransferId, file, listener);
+      }
+      throw new BrokerException("File transfer " + fileTransferId + " is UploadStarted, but " + checkpoints
+          + " has no TUS checkpoint for " + file + ", so the uploads holding its bytes are unknown: initialize a new"
+          + " file transfer and send again");
+    }
+    tus(fileTransferId, file, size, scopes).resume(TusCheckpoint.parse(saved.get()), listener,
+        () -> overview(fileTransferId, scopes).fileTransferStatus());
+    return tusResult(fileTransferId, size, null);
+  }
+
+  private TusTransfer tus(UUID id, Path file, long size, Set<String> scopes) {
+    return new TusTransfer(transport, url("filetransfer", "upload", "tus", id.toString()), scopes, id, file, size,
+        accessHint(null, null, id), checkpoints);
+  }
+
+  private UploadResult tusResult(UUID id, long size, String knownMd5) {
+    FileTransferOverview o = awaitTusFinalize(id, knownMd5);
+    String md5 = knownMd5 != null ? knownMd5 : o.checksum() == null || o.checksum().isBlank() ? null : o.checksum();
+    return new UploadResult(id, size, md5);
   }
 
   /** Broker checks a TUS upload's checksum asynchronously: wait for the verdict, a mismatch typed. */
@@ -1175,6 +1226,7 @@ public final class BrokerClient implements AutoCloseable {
     private long tusThreshold = DEFAULT_TUS_THRESHOLD;
     private long tusChunkSize = DEFAULT_TUS_CHUNK_SIZE;
     private int tusParallelParts = DEFAULT_TUS_PARALLEL_PARTS;
+    private UploadCheckpointStore checkpoints = UploadCheckpointStore.besideFile();
 
     private Builder() {}
 
@@ -1380,6 +1432,17 @@ public final class BrokerClient implements AutoCloseable {
         throw new IllegalArgumentException("tusParallelParts must be 1 to 64, got " + parts);
       }
       this.tusParallelParts = parts;
+      return this;
+    }
+
+    /**
+     * Where TUS uploads keep the checkpoint {@link BrokerClient#resumeUpload} needs after a restart.
+     *
+     * @param store the store; default {@link UploadCheckpointStore#besideFile()}
+     * @return this builder
+     */
+    public Builder uploadCheckpoints(UploadCheckpointStore store) {
+      this.checkpoints = Objects.requireNonNull(store, "store");
       return this;
     }
 

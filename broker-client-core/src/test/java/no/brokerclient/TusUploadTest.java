@@ -318,4 +318,70 @@ class TusUploadTest {
     assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().startsWith(
         "broker-client-tus-") && th.isAlive()), "no part thread left running");
   }
+
+  BrokerClient restartedSender(UploadCheckpointStore store) {
+    return BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(senderTokens.forBroker())
+        .roles(Role.SENDER).tusChunkSize(CHUNK).tusThreshold(CHUNK).uploadCheckpoints(store).build();
+  }
+
+  /** Starts an upload that dies (the listener throws) at half the file, as a crash would. */
+  UUID crashAtHalf(BrokerClient client, UploadMode mode) {
+    UUID id = client.initialize(meta().checksum(md5).build());
+    ProgressListener crash = (done, total) -> {
+      if (done >= total / 2) {
+        throw new IllegalStateException("crash");
+      }
+    };
+    assertThrows(ProgressListenerException.class, () -> client.upload(id, file, crash, mode));
+    return id;
+  }
+
+  @Test
+  void aRestartedClientResumesASequentialUploadFromItsCheckpoint() throws Exception {
+    UUID id = crashAtHalf(sender, UploadMode.TUS);
+    Path checkpoint = dir.resolve(".big.bin." + id + ".tus.json");
+    assertTrue(Files.exists(checkpoint), "the default store keeps the checkpoint beside the file");
+    long before = fake.tus().bytesReceived(id);
+    try (BrokerClient again = restartedSender(UploadCheckpointStore.besideFile())) {
+      UploadResult r = again.resumeUpload(id, file, ProgressListener.NONE);
+      assertEquals(md5, r.md5());
+    }
+    long resent = fake.tus().bytesReceived(id) - SIZE;
+    assertTrue(before < SIZE && resent <= CHUNK, "re-sent " + resent + " bytes after the restart");
+    assertEquals(1, tusPosts(), "never created again");
+    assertTrue(!Files.exists(checkpoint), "deleted once Broker accepted the upload");
+    sender.awaitStatus(id, FileTransferStatus.PUBLISHED, Duration.ofSeconds(30));
+    assertDownloadMatches(id);
+  }
+
+  @Test
+  void aRestartedClientResumesEveryParallelPartFromACheckpointDirectory() throws Exception {
+    Path store = Files.createDirectory(dir.resolve("checkpoints"));
+    UUID id;
+    try (BrokerClient first = restartedSender(UploadCheckpointStore.directory(store))) {
+      id = crashAtHalf(first, UploadMode.TUS_PARALLEL);
+    }
+    String json = Files.readString(store.resolve(id + ".tus.json"));
+    assertTrue(json.contains("/partial/"), json);
+    try (BrokerClient again = restartedSender(UploadCheckpointStore.directory(store))) {
+      again.resumeUpload(id, file, ProgressListener.NONE);
+    }
+    long resent = fake.tus().bytesReceived(id) - SIZE;
+    assertTrue(resent <= 4L * CHUNK, "re-sent " + resent + " bytes: at most one chunk per part");
+    assertEquals(5, tusPosts(), "four parts created once, one final");
+    assertTrue(!Files.exists(store.resolve(id + ".tus.json")));
+    sender.awaitStatus(id, FileTransferStatus.PUBLISHED, Duration.ofSeconds(30));
+    assertDownloadMatches(id);
+  }
+
+  @Test
+  void aChangedFileOrAMissingCheckpointIsRefusedOnResume() throws Exception {
+    UUID id = crashAtHalf(sender, UploadMode.TUS);
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+    assertThrows(BrokerValidationException.class, () -> sender.resumeUpload(id, file, ProgressListener.NONE));
+    Files.delete(dir.resolve(".big.bin." + id + ".tus.json"));
+    BrokerException e = assertThrows(BrokerException.class,
+        () -> sender.resumeUpload(id, file, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("no TUS checkpoint"), e.getMessage());
+  }
 }

@@ -1,5 +1,7 @@
 package no.brokerclient.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,9 @@ import no.brokerclient.BrokerException;
 import no.brokerclient.BrokerIOException;
 import no.brokerclient.BrokerInterruptedException;
 import no.brokerclient.BrokerServerException;
+import no.brokerclient.BrokerValidationException;
 import no.brokerclient.ProgressListener;
+import no.brokerclient.UploadCheckpointStore;
 import no.brokerclient.internal.Transport.Call;
 import no.brokerclient.model.FileTransferStatus;
 import okhttp3.HttpUrl;
@@ -46,6 +50,7 @@ public final class TusTransfer {
   private final Path file;
   private final long size;
   private final Function<ApiError, String> hint;
+  private final UploadCheckpointStore checkpoints;
 
   /**
    * @param transport the transport
@@ -55,9 +60,10 @@ public final class TusTransfer {
    * @param file the file
    * @param size its length
    * @param hint advice for error messages
+   * @param checkpoints where the checkpoint for {@link #resume} goes
    */
   public TusTransfer(Transport transport, HttpUrl tusUrl, Set<String> scopes, UUID fileTransferId, Path file,
-      long size, Function<ApiError, String> hint) {
+      long size, Function<ApiError, String> hint, UploadCheckpointStore checkpoints) {
     this.transport = transport;
     this.tusUrl = tusUrl;
     this.scopes = scopes;
@@ -65,6 +71,7 @@ public final class TusTransfer {
     this.file = file;
     this.size = size;
     this.hint = hint;
+    this.checkpoints = checkpoints;
   }
 
   /**
@@ -85,7 +92,10 @@ public final class TusTransfer {
     TusProgress progress = new TusProgress(listener, size, n);
     if (n == 1) {
       LOG.debug("TUS upload of {}: {} bytes in chunks of {}", fileTransferId, size, chunk);
-      create(false, 0, size, chunk, progress, 0).send(0);
+      TusUpload single = create(false, 0, size, chunk, progress, 0);
+      saveCheckpoint(chunk, false, List.of(single));
+      single.send(0);
+      checkpoints.delete(fileTransferId, file);
       return true;
     }
     long chunksPerPart = ((size + chunk - 1) / chunk + n - 1) / n;
@@ -98,9 +108,69 @@ public final class TusTransfer {
     }
     LOG.debug("TUS upload of {}: {} bytes in {} parts of up to {}, chunks of {}", fileTransferId, size, n,
         partLength, chunk);
-    runAll(uploads);
+    saveCheckpoint(chunk, true, uploads);
+    runAll(uploads, 0);
     concatenate(uploads, status);
+    checkpoints.delete(fileTransferId, file);
     return true;
+  }
+
+  /**
+   * Finishes an upload from its checkpoint (after a restart): each upload asks HEAD where it stands and sends only
+   * the rest; parts are then joined. Never creates anything again.
+   *
+   * @param checkpoint the checkpoint saved by {@link #send}
+   * @param listener progress for the whole file
+   * @param status reads the transfer's status
+   */
+  public void resume(TusCheckpoint checkpoint, ProgressListener listener, Supplier<FileTransferStatus> status) {
+    if (!checkpoint.fileTransferId().equals(fileTransferId)) {
+      throw new BrokerValidationException("checkpoint", "is for file transfer " + checkpoint.fileTransferId()
+          + ", not " + fileTransferId);
+    }
+    if (checkpoint.fileSize() != size || checkpoint.fileModified() != modified()) {
+      throw new BrokerValidationException("file", file + " changed since its upload started (size or modification"
+          + " time): a resumed upload would mix two versions; initialize a new file transfer");
+    }
+    List<TusCheckpoint.Region> regions = checkpoint.uploads();
+    TusProgress progress = new TusProgress(listener, size, regions.size());
+    List<TusUpload> uploads = new ArrayList<>();
+    for (int i = 0; i < regions.size(); i++) {
+      TusCheckpoint.Region r = regions.get(i);
+      HttpUrl url = tusUrl.resolve(r.path());
+      if (url == null || !url.encodedPath().startsWith(tusUrl.encodedPath())) {
+        throw new BrokerValidationException("checkpoint", "has an upload outside this transfer's TUS URL: "
+            + Text.clean(r.path(), 200));
+      }
+      uploads.add(TusUpload.resume(transport, scopes, fileTransferId, url, file, r.start(), r.length(),
+          checkpoint.chunkSize(), transport.retryPolicy(), progress, i));
+    }
+    LOG.info("Resuming the TUS upload of {} from its checkpoint: {} upload(s)", fileTransferId, uploads.size());
+    if (uploads.size() == 1 && !checkpoint.partial()) {
+      uploads.get(0).send(-1);
+    } else {
+      runAll(uploads, -1);
+      concatenate(uploads, status);
+    }
+    checkpoints.delete(fileTransferId, file);
+  }
+
+  private long modified() {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      throw new BrokerValidationException("file", "cannot read the modification time of " + file + ": "
+          + e.getMessage());
+    }
+  }
+
+  private void saveCheckpoint(long chunk, boolean partial, List<TusUpload> uploads) {
+    List<TusCheckpoint.Region> regions = new ArrayList<>();
+    for (TusUpload u : uploads) {
+      regions.add(new TusCheckpoint.Region(u.url().encodedPath(), u.regionStart(), u.length()));
+    }
+    checkpoints.save(fileTransferId, file, new TusCheckpoint(fileTransferId, size, modified(), chunk, partial,
+        regions).toJson());
   }
 
   private TusUpload create(boolean partial, long start, long length, long chunk, TusProgress progress, int part) {
@@ -109,7 +179,7 @@ public final class TusTransfer {
   }
 
   /** Sends every part on its own thread; the first failure (or an interrupt of the caller) stops them all. */
-  private void runAll(List<TusUpload> uploads) {
+  private void runAll(List<TusUpload> uploads, long offset) {
     ExecutorService pool = Executors.newFixedThreadPool(uploads.size(), r -> {
       Thread t = new Thread(r, "broker-client-tus-" + THREADS.incrementAndGet());
       t.setDaemon(true);
@@ -118,7 +188,7 @@ public final class TusTransfer {
     List<Future<?>> running = new ArrayList<>();
     try {
       for (TusUpload u : uploads) {
-        running.add(pool.submit(() -> u.send(0)));
+        running.add(pool.submit(() -> u.send(offset)));
       }
       for (Future<?> f : running) {
         try {

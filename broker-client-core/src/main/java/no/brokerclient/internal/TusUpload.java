@@ -173,6 +173,16 @@ public final class TusUpload {
     return url;
   }
 
+  /** @return the region's first byte in the file */
+  public long regionStart() {
+    return regionStart;
+  }
+
+  /** @return the region's length */
+  public long length() {
+    return length;
+  }
+
   /** A relative {@code Location} resolved against the request; only the same origin is followed. */
   private static HttpUrl location(Call call, Response r, HttpUrl base) {
     String value = r.header("Location");
