@@ -1,6 +1,7 @@
 package no.brokerclient.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,9 +12,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -276,7 +275,7 @@ public final class Transport {
             + " it with maxResponseSize on the builder)", e);
       }
       if (e instanceof JacksonException j) {
-        throw invalid(call, "is not valid JSON for " + type.getSimpleName() + ": "
+        throw invalid(call, "is not valid JSON for " + type.getSimpleName() + jsonPath(j) + ": "
             + Text.clean(j.getOriginalMessage(), 200), e);
       }
       throw new BrokerIOException(call.method + " " + call.loggedPath() + ": reading the response failed", e, true);
@@ -285,6 +284,18 @@ public final class Transport {
       throw invalid(call, "is empty or null where " + type.getSimpleName() + " was expected", null);
     }
     return value;
+  }
+
+  /** Where in the body a mapping failed, e.g. {@code " at fileTransferSize"}; empty when unknown. */
+  private static String jsonPath(JacksonException e) {
+    if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+      return "";
+    }
+    StringBuilder at = new StringBuilder(" at ");
+    for (JsonMappingException.Reference r : m.getPath()) {
+      at.append(r.getFieldName() != null ? (at.length() > 4 ? "." : "") + r.getFieldName() : "[" + r.getIndex() + "]");
+    }
+    return Text.clean(at.toString(), 200);
   }
 
   /**
@@ -338,6 +349,7 @@ public final class Transport {
     final String method;
     final HttpUrl url;
     final Set<String> scopes;
+    final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     Supplier<RequestBody> body;
     boolean repeatable = true;
     boolean idempotent;
@@ -345,7 +357,6 @@ public final class Transport {
     String range;
     Function<ApiError, String> hint;
     long maxResponseSize;
-    final Map<String, String> headers = new LinkedHashMap<>();
 
     private Call(String method, HttpUrl url, Set<String> scopes, boolean idempotent) {
       this.method = method;
@@ -395,16 +406,6 @@ public final class Transport {
     }
 
     /**
-     * @param name a request header the call needs (e.g. TUS's {@code Upload-Offset}); never a secret
-     * @param value its value
-     * @return this
-     */
-    public Call header(String name, String value) {
-      headers.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
-      return this;
-    }
-
-    /**
      * @param bytes the largest JSON answer accepted for this call, overriding the transport's limit
      * @return this
      */
@@ -419,6 +420,20 @@ public final class Transport {
      */
     public Call hint(Function<ApiError, String> hint) {
       this.hint = hint;
+      return this;
+    }
+
+    /**
+     * @param name a request header such as {@code If-Match}; not one Transport sets itself
+     * @param value its value
+     * @return this
+     */
+    public Call header(String name, String value) {
+      if (Set.of("authorization", "user-agent", "accept", "range", SUBSCRIPTION_KEY_HEADER.toLowerCase(Locale.ROOT))
+          .contains(name.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("Transport sets " + name + " itself");
+      }
+      headers.put(name, Objects.requireNonNull(value, "value"));
       return this;
     }
 

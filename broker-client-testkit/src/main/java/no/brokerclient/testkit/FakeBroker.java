@@ -333,7 +333,7 @@ final class FakeBroker {
     return t;
   }
 
-  void requireAccess(Resource r, String org) throws Reject {
+  private void requireAccess(Resource r, String org) throws Reject {
     if (!r.access.contains(org)) {
       throw Http.problem(403, 5, "Organisation " + org + " has no access to resource " + r.id
           + " (FakeAltinn access list; in Altinn the service owner grants it in the resource's policy)");
