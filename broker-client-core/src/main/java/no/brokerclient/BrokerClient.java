@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -46,6 +47,9 @@ import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Text;
 import no.brokerclient.internal.Transport;
+import no.brokerclient.internal.TusCheckpoint;
+import no.brokerclient.internal.TusTransfer;
+import no.brokerclient.internal.TusUpload;
 import no.brokerclient.internal.Transport.Call;
 import no.brokerclient.internal.UploadBody;
 import no.brokerclient.internal.UserAgent;
@@ -124,6 +128,14 @@ public final class BrokerClient implements AutoCloseable {
   public static final long MAX_MULTIPART_FILE_SIZE = Integer.MAX_VALUE - 1024 * 1024L;
   /** Default of {@link Builder#maxUnknownSizeDownload}: 256 MiB. */
   public static final long DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD = 256L << 20;
+  /** Default {@link Builder#tusThreshold}: 64 MiB. */
+  public static final long DEFAULT_TUS_THRESHOLD = 64L << 20;
+  /** Default {@link Builder#tusChunkSize}: 8 MiB. */
+  public static final long DEFAULT_TUS_CHUNK_SIZE = 8L << 20;
+  /** Default {@link Builder#tusParallelParts}: 4. */
+  public static final int DEFAULT_TUS_PARALLEL_PARTS = 4;
+  /** How long a TUS upload waits for Broker's asynchronous finalize after the last chunk. */
+  static final Duration TUS_FINALIZE_TIMEOUT = Duration.ofHours(1);
   /** Shortest interval between overview polls: Broker allows 120 overview calls a minute. */
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(500);
   static final Duration FIRST_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -145,6 +157,10 @@ public final class BrokerClient implements AutoCloseable {
   private final boolean hasSubscriptionKey;
   private final long maxResponseSize;
   private final long maxUnknownSizeDownload;
+  private final long tusThreshold;
+  private final long tusChunkSize;
+  private final int tusParallelParts;
+  private final UploadCheckpointStore checkpoints;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BrokerClient(Builder b, HttpUrl baseUrl, OkHttpClient http) {
@@ -157,6 +173,10 @@ public final class BrokerClient implements AutoCloseable {
     this.hasSubscriptionKey = b.subscriptionKey != null;
     this.maxResponseSize = b.maxResponseSize;
     this.maxUnknownSizeDownload = b.maxUnknownSizeDownload;
+    this.tusThreshold = b.tusThreshold;
+    this.tusChunkSize = b.tusChunkSize;
+    this.tusParallelParts = b.tusParallelParts;
+    this.checkpoints = b.checkpoints;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
         b.sleeper, b.clock, b.maxResponseSize);
   }
@@ -200,7 +220,8 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   /**
-   * Uploads a file to an initialized transfer ({@code POST .../{id}/upload}), streamed with its length known.
+   * Uploads a file to an initialized transfer in {@link UploadMode#AUTO}: files of at least {@link
+   * Builder#tusThreshold} bytes (default 64 MiB) with TUS, smaller ones streamed ({@code POST .../{id}/upload}).
    *
    * @param fileTransferId the transfer, in status {@code Initialized}
    * @param file the file
@@ -221,13 +242,46 @@ public final class BrokerClient implements AutoCloseable {
    * @return the upload result
    */
   public UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener) {
-    return upload(fileTransferId, file, listener, null);
+    return upload(fileTransferId, file, listener, UploadMode.AUTO);
+  }
+
+  /**
+   * Uploads a file in the given mode. With TUS ({@link UploadMode#TUS}, {@link UploadMode#TUS_PARALLEL}, or
+   * {@link UploadMode#AUTO} at or above the threshold) the file goes in chunks of {@link Builder#tusChunkSize} (raised to {@code ⌈size / 50,000⌉},
+   * Broker's block limit); a broken chunk resumes from the server's offset, and after the last one this waits
+   * (up to an hour) for Broker's asynchronous check of the initialize checksum, i.e. until the transfer is {@code
+   * UploadProcessing} or later. The file must not change while it is sent. A deployment without TUS gets the
+   * streamed upload (logged at INFO).
+   *
+   * @param fileTransferId the transfer, in status {@code Initialized}
+   * @param file the file
+   * @param listener progress, for the whole file
+   * @param mode how to upload
+   * @return the upload result; with TUS its MD5 is the one Broker reports, or {@code null} if it has none yet
+   * @throws ChecksumMismatchException when Broker failed a TUS upload because its bytes do not match the
+   *     initialize checksum
+   * @throws UploadStalledException when a TUS upload could not be resumed (initialize a new transfer)
+   */
+  public UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, UploadMode mode) {
+    return upload(fileTransferId, file, listener, null, mode);
   }
 
   /** With {@code knownMd5} (from {@link #send}, which initialized with it) the bytes are not hashed again. */
-  private UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, String knownMd5) {
+  private UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, String knownMd5,
+      UploadMode mode) {
     Objects.requireNonNull(fileTransferId, "fileTransferId");
+    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(mode, "mode");
     long size = requireReadableFile(file);
+    boolean auto = mode == UploadMode.AUTO && size >= tusThreshold;
+    if (mode == UploadMode.TUS || mode == UploadMode.TUS_PARALLEL || auto) {
+      int parts = mode == UploadMode.TUS ? 1 : tusParallelParts;
+      Set<String> scopes = scopes(Role.SENDER, "upload");
+      if (tus(fileTransferId, file, size, scopes).send(tusChunkSize, parts, listener,
+          () -> overview(fileTransferId, scopes).fileTransferStatus())) {
+        return tusResult(fileTransferId, size, knownMd5);
+      }
+    }
     return doUpload(fileTransferId, () -> Files.newInputStream(file), size, false, listener,
         knownMd5 != null ? () -> knownMd5 : () -> Hex.md5(file), knownMd5);
   }
@@ -255,6 +309,72 @@ public final class BrokerClient implements AutoCloseable {
       }
       return new NonClosingInputStream(data);
     }, length, true, listener, null, null);
+  }
+
+  /**
+   * Finishes a TUS upload that an earlier process started (after a crash or restart), from the checkpoint it
+   * saved in the {@linkplain Builder#uploadCheckpoints checkpoint store}: each upload (the single one, or each
+   * part) is asked where it stands ({@code HEAD}) and only the rest is sent; parts are then joined. Nothing is
+   * created again (a second create would reset Broker's offset). A transfer that is already past {@code
+   * UploadStarted} is only awaited; one still {@code Initialized} is uploaded from the start.
+   *
+   * @param fileTransferId the transfer
+   * @param file the same, unchanged file (its size and modification time are checked against the checkpoint)
+   * @param listener progress for the whole file (starting from what the server has)
+   * @return the upload result, as {@link #upload(UUID, Path, ProgressListener, UploadMode)}
+   * @throws BrokerException when the transfer is {@code UploadStarted} but no checkpoint is found (initialize a
+   *     new transfer)
+   * @throws BrokerNotFoundException when Broker expired the upload (24 h without a PATCH or HEAD)
+   * @throws BrokerValidationException when the file changed since the upload started
+   */
+  public UploadResult resumeUpload(UUID fileTransferId, Path file, ProgressListener listener) {
+    Objects.requireNonNull(fileTransferId, "fileTransferId");
+    Objects.requireNonNull(listener, "listener");
+    long size = requireReadableFile(file);
+    Set<String> scopes = scopes(Role.SENDER, "resumeUpload");
+    FileTransferStatus s = overview(fileTransferId, scopes).fileTransferStatus();
+    if (!FileTransferStatus.INITIALIZED.equals(s) && !FileTransferStatus.UPLOAD_STARTED.equals(s)) {
+      UploadResult r = tusResult(fileTransferId, size, null);
+      checkpoints.delete(fileTransferId, file);
+      return r;
+    }
+    java.util.Optional<String> saved = checkpoints.load(fileTransferId, file);
+    if (saved.isEmpty()) {
+      if (FileTransferStatus.INITIALIZED.equals(s)) {
+        return upload(fileTransferId, file, listener);
+      }
+      throw new BrokerException("File transfer " + fileTransferId + " is UploadStarted, but " + checkpoints
+          + " has no TUS checkpoint for " + file + ", so the uploads holding its bytes are unknown: initialize a new"
+          + " file transfer and send again");
+    }
+    tus(fileTransferId, file, size, scopes).resume(TusCheckpoint.parse(saved.get()), listener,
+        () -> overview(fileTransferId, scopes).fileTransferStatus());
+    return tusResult(fileTransferId, size, null);
+  }
+
+  private TusTransfer tus(UUID id, Path file, long size, Set<String> scopes) {
+    return new TusTransfer(transport, url("filetransfer", "upload", "tus", id.toString()), scopes, id, file, size,
+        accessHint(null, null, id), checkpoints);
+  }
+
+  private UploadResult tusResult(UUID id, long size, String knownMd5) {
+    FileTransferOverview o = awaitTusFinalize(id, knownMd5);
+    String md5 = knownMd5 != null ? knownMd5 : o.checksum() == null || o.checksum().isBlank() ? null : o.checksum();
+    return new UploadResult(id, size, md5);
+  }
+
+  /** Broker checks a TUS upload's checksum asynchronously: wait for the verdict, a mismatch typed. */
+  private FileTransferOverview awaitTusFinalize(UUID id, String knownMd5) {
+    try {
+      return awaitStatus(id, FileTransferStatus.UPLOAD_PROCESSING, TUS_FINALIZE_TIMEOUT);
+    } catch (FileTransferFailedException e) {
+      FileTransferOverview o = e.overview();
+      String text = o.fileTransferStatusText() == null ? "" : o.fileTransferStatusText();
+      if (text.toLowerCase(Locale.ROOT).contains("checksum")) {
+        throw ChecksumMismatchException.uploadRejected(id, knownMd5 != null ? knownMd5 : o.checksum(), text);
+      }
+      throw e;
+    }
   }
 
   private interface Md5Source {
@@ -375,7 +495,7 @@ public final class BrokerClient implements AutoCloseable {
     }
     UUID id = initialize(request.withChecksum(md5));
     LOG.debug("Initialized file transfer {} for {}", id, file.getFileName());
-    upload(id, file, options.progressListener(), md5);
+    upload(id, file, options.progressListener(), md5, options.uploadMode());
     if (options.awaitPublished() != null) {
       return awaitStatus(id, FileTransferStatus.PUBLISHED, options.awaitPublished());
     }
@@ -1108,6 +1228,10 @@ public final class BrokerClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private long maxUnknownSizeDownload = DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD;
+    private long tusThreshold = DEFAULT_TUS_THRESHOLD;
+    private long tusChunkSize = DEFAULT_TUS_CHUNK_SIZE;
+    private int tusParallelParts = DEFAULT_TUS_PARALLEL_PARTS;
+    private UploadCheckpointStore checkpoints = UploadCheckpointStore.besideFile();
 
     private Builder() {}
 
@@ -1267,6 +1391,63 @@ public final class BrokerClient implements AutoCloseable {
 
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = sleeper;
+      return this;
+    }
+
+    /**
+     * Files of at least this size are uploaded with TUS in {@link UploadMode#AUTO} (by {@link #send} and the
+     * {@code Path} upload methods); smaller files and streams use the streamed POST.
+     *
+     * @param bytes positive; default {@link #DEFAULT_TUS_THRESHOLD} (64 MiB); {@link Long#MAX_VALUE} for never
+     * @return this builder
+     */
+    public Builder tusThreshold(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("tusThreshold must be positive, got " + bytes);
+      }
+      this.tusThreshold = bytes;
+      return this;
+    }
+
+    /**
+     * The bytes per TUS PATCH. Each PATCH becomes one Azure block and a blob holds at most 50,000, so a larger file
+     * gets {@code ⌈size / 50,000⌉} instead; a chunk that breaks is sent again from the server's offset, so at most
+     * one chunk is sent twice per break.
+     *
+     * @param bytes positive and below 2 GiB; default {@link #DEFAULT_TUS_CHUNK_SIZE} (8 MiB)
+     * @return this builder
+     */
+    public Builder tusChunkSize(long bytes) {
+      if (bytes < 1 || bytes >= TusUpload.CHUNK_LIMIT) {
+        throw new IllegalArgumentException("tusChunkSize must be positive and below 2 GiB, got " + bytes);
+      }
+      this.tusChunkSize = bytes;
+      return this;
+    }
+
+    /**
+     * The parts of a {@link UploadMode#TUS_PARALLEL} upload (and of {@link UploadMode#AUTO} at or above the
+     * threshold): each part is a region of the file sent on its own thread and connection.
+     *
+     * @param parts 1 to 64; default {@link #DEFAULT_TUS_PARALLEL_PARTS} (4); 1 makes AUTO upload sequentially
+     * @return this builder
+     */
+    public Builder tusParallelParts(int parts) {
+      if (parts < 1 || parts > 64) {
+        throw new IllegalArgumentException("tusParallelParts must be 1 to 64, got " + parts);
+      }
+      this.tusParallelParts = parts;
+      return this;
+    }
+
+    /**
+     * Where TUS uploads keep the checkpoint {@link BrokerClient#resumeUpload} needs after a restart.
+     *
+     * @param store the store; default {@link UploadCheckpointStore#besideFile()}
+     * @return this builder
+     */
+    public Builder uploadCheckpoints(UploadCheckpointStore store) {
+      this.checkpoints = Objects.requireNonNull(store, "store");
       return this;
     }
 

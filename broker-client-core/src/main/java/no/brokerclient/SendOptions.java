@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Options for {@link BrokerClient#send}. Defaults: do not wait for {@code Published}; no progress listener.
+ * Options for {@link BrokerClient#send}. Defaults: do not wait for {@code Published}; no progress listener;
+ * {@link UploadMode#AUTO}.
  */
 public final class SendOptions {
   /** The defaults. */
@@ -12,10 +13,12 @@ public final class SendOptions {
 
   private final Duration awaitPublished;
   private final ProgressListener progressListener;
+  private final UploadMode uploadMode;
 
   private SendOptions(Builder b) {
     this.awaitPublished = b.awaitPublished;
     this.progressListener = b.progressListener;
+    this.uploadMode = b.uploadMode;
   }
 
   /** @return a builder with the defaults */
@@ -33,10 +36,16 @@ public final class SendOptions {
     return progressListener;
   }
 
+  /** @return how the file is uploaded */
+  public UploadMode uploadMode() {
+    return uploadMode;
+  }
+
   /** Builds {@link SendOptions}. */
   public static final class Builder {
     private Duration awaitPublished;
     private ProgressListener progressListener = ProgressListener.NONE;
+    private UploadMode uploadMode = UploadMode.AUTO;
 
     private Builder() {}
 
@@ -61,6 +70,16 @@ public final class SendOptions {
      */
     public Builder progressListener(ProgressListener listener) {
       this.progressListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * @param mode how to upload; default {@link UploadMode#AUTO} (TUS from {@link
+     *     BrokerClient.Builder#tusThreshold}, default 64 MiB)
+     * @return this builder
+     */
+    public Builder uploadMode(UploadMode mode) {
+      this.uploadMode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 

@@ -339,6 +339,11 @@ public final class FakeAltinn implements AutoCloseable {
     broker.resource(resourceId).access.remove(organization);
   }
 
+  /** @return Broker's TUS endpoint, for its knobs and counters */
+  public FakeBrokerTus tus() {
+    return broker.tus();
+  }
+
   /** @param delay how long the simulated virus scan takes (UploadProcessing → Published); default 300 ms */
   public void virusScanDelay(Duration delay) {
     broker.virusScanDelay = Objects.requireNonNull(delay);

@@ -159,6 +159,7 @@ final class FakeBroker {
   private final Path storage;
   private final ScheduledExecutorService scheduler;
   private final EventSink events;
+  private final FakeBrokerTus tus;
   volatile Duration virusScanDelay = Duration.ofMillis(300);
   volatile boolean nextUploadMalicious;
 
@@ -167,6 +168,11 @@ final class FakeBroker {
     this.storage = storage;
     this.scheduler = scheduler;
     this.events = events;
+    this.tus = new FakeBrokerTus(this, altinn, storage, scheduler);
+  }
+
+  FakeBrokerTus tus() {
+    return tus;
   }
 
   private Clock clock() {
@@ -218,7 +224,9 @@ final class FakeBroker {
     }
     String area = p[4];
     int n = p.length;
-    if (area.equals("filetransfer")) {
+    if (area.equals("filetransfer") && n >= 7 && p[5].equals("upload") && p[6].equals("tus")) {
+      tus.handle(ex, m, p);
+    } else if (area.equals("filetransfer")) {
       if (n == 5 && m.equals("POST")) {
         initialize(ex);
       } else if (n == 5 && m.equals("GET")) {
@@ -265,7 +273,7 @@ final class FakeBroker {
 
   // ------------------------------------------------------------------------------------------------ auth
 
-  private Caller caller(HttpExchange ex, Set<String> anyOf) throws Reject {
+  Caller caller(HttpExchange ex, Set<String> anyOf) throws Reject {
     String auth = ex.getRequestHeaders().getFirst("Authorization");
     JWTClaimsSet c = auth != null && auth.startsWith("Bearer ") ? altinn.maskinporten().verifyIssued(auth.substring(7))
         : null;
@@ -309,7 +317,7 @@ final class FakeBroker {
     return i < 0 ? actor : actor.substring(i + 1);
   }
 
-  private static Reject denied() {
+  static Reject denied() {
     return Http.problem(401, 6, "You must use a bearer token that represents a system user with access to the resource"
         + " in the Resource Rights Registry");
   }
@@ -497,24 +505,40 @@ final class FakeBroker {
         fail(t, "File size exceeds maximum");
         throw Http.problem(400, 16, "File size exceeds maximum");
       }
-      if (t.givenChecksum != null && !t.givenChecksum.equals(md5)) {
-        deleteQuietly(blob);
-        fail(t, "Checksum mismatch");
+      if (!complete(t, blob, md5)) {
         throw Http.problem(400, 9, "The checksum of uploaded file did not match the checksum specified in initialize"
             + " call.");
       }
-      t.blob = blob;
-      t.checksum = md5;
-      if (t.useVirusScan) {
+    }
+  }
+
+  /**
+   * Broker's completion once the blob is stored (streamed upload, or TUS finalize): the initialize checksum is
+   * compared (a mismatch deletes the blob and fails the transfer), then the scan starts or the transfer is published.
+   * The caller holds {@code t}'s monitor and has set {@code t.size}.
+   *
+   * @return false on a checksum mismatch
+   */
+  boolean complete(Transfer t, Path blob, String md5) {
+    if (t.givenChecksum != null && !t.givenChecksum.equals(md5)) {
+      deleteQuietly(blob);
+      fail(t, "Checksum mismatch");
+      return false;
+    }
+    t.blob = blob;
+    t.checksum = md5;
+    if (t.useVirusScan) {
+      if (!t.status.equals("UploadProcessing")) { // a TUS concatenation is there already, without the event
         status(t, "UploadProcessing", "Processing upload");
         events.raise("uploadprocessing", t, t.senderOrg(), "Sender");
-        boolean malicious = nextUploadMalicious;
-        nextUploadMalicious = false;
-        scheduler.schedule(() -> scanned(t, malicious), virusScanDelay.toMillis(), TimeUnit.MILLISECONDS);
-      } else {
-        publish(t);
       }
+      boolean malicious = nextUploadMalicious;
+      nextUploadMalicious = false;
+      scheduler.schedule(() -> scanned(t, malicious), virusScanDelay.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      publish(t);
     }
+    return true;
   }
 
   private void scanned(Transfer t, boolean malicious) {
@@ -541,14 +565,14 @@ final class FakeBroker {
     }
   }
 
-  private void fail(Transfer t, String text) {
+  void fail(Transfer t, String text) {
     synchronized (t) {
       status(t, "Failed", text);
     }
     events.raise("uploadfailed", t, t.senderOrg(), "Sender");
   }
 
-  private void status(Transfer t, String status, String text) {
+  void status(Transfer t, String status, String text) {
     Instant now = clock().instant();
     t.status = status;
     t.statusText = text;
@@ -562,7 +586,7 @@ final class FakeBroker {
     t.recipientHistory.add(e);
   }
 
-  private static void deleteQuietly(Path p) {
+  static void deleteQuietly(Path p) {
     try {
       if (p != null) {
         Files.deleteIfExists(p);
