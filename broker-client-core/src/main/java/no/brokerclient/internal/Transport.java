@@ -28,6 +28,8 @@ import no.brokerclient.BrokerRedirectException;
 import no.brokerclient.BrokerServerException;
 import no.brokerclient.BrokerUnauthorizedException;
 import no.brokerclient.RetryPolicy;
+import no.brokerclient.TelemetryListener;
+import no.brokerclient.TelemetryListener.Operation;
 import no.brokerclient.auth.AccessTokenProvider;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -62,6 +64,7 @@ public final class Transport {
   private final Sleeper sleeper;
   private final Clock clock;
   private final long maxResponseSize;
+  private final Telemetry telemetry;
 
   /**
    * @param http the client (with OkHttp's own silent retries disabled)
@@ -75,6 +78,26 @@ public final class Transport {
    */
   public Transport(OkHttpClient http, AccessTokenProvider tokens, String subscriptionKey, String userAgent,
       RetryPolicy retry, Sleeper sleeper, Clock clock, long maxResponseSize) {
+    this(http, tokens, subscriptionKey, userAgent, retry, sleeper, clock, maxResponseSize, Telemetry.NONE);
+  }
+
+  /**
+   * As {@link #Transport(OkHttpClient, AccessTokenProvider, String, String, RetryPolicy, Sleeper, Clock, long)},
+   * reporting each attempt and retry to {@code telemetry}.
+   *
+   * @param http the client
+   * @param tokens the token provider
+   * @param subscriptionKey the APIM key, or {@code null}
+   * @param userAgent the User-Agent value
+   * @param retry the retry policy
+   * @param sleeper waits between attempts
+   * @param clock for {@code Retry-After} dates
+   * @param maxResponseSize the largest JSON answer accepted
+   * @param telemetry receives attempts and retries
+   */
+  public Transport(OkHttpClient http, AccessTokenProvider tokens, String subscriptionKey, String userAgent,
+      RetryPolicy retry, Sleeper sleeper, Clock clock, long maxResponseSize, Telemetry telemetry) {
+    this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     this.http = http;
     this.tokens = tokens;
     this.subscriptionKey = subscriptionKey;
@@ -88,6 +111,11 @@ public final class Transport {
   /** @return the retry policy */
   public RetryPolicy retryPolicy() {
     return retry;
+  }
+
+  /** @return the telemetry dispatcher */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   /** @return the sleeper */
@@ -104,12 +132,22 @@ public final class Transport {
    * @throws BrokerIOException on a network failure (after retries)
    */
   public Response execute(Call call) {
+    Operation op = Operations.of(call.method, call.url);
+    Mdc mdc = Mdc.open(op.name(), Operations.fileTransferId(call.url));
+    try {
+      return execute(call, op);
+    } finally {
+      mdc.close();
+    }
+  }
+
+  private Response execute(Call call, Operation op) {
     int attempt = 0;
     boolean tokenRefreshed = false;
     while (true) {
       attempt++;
       String token = tokens.accessToken(call.scopes);
-      Request request = build(call, token);
+      Request request = build(call, token, op);
       long start = System.nanoTime();
       Response response;
       try {
@@ -119,9 +157,10 @@ public final class Transport {
         long ms = (System.nanoTime() - start) / 1_000_000;
         LOG.debug("{} {} -> {} after {} ms (attempt {})", call.method, call.loggedPath(), e.getClass().getSimpleName(),
             ms, attempt);
+        attempted(op, call, 0, start, attempt);
         boolean retryable = call.repeatable && (call.idempotent || !maySent);
         if (retryable && attempt <= retry.maxRetries()) {
-          pause(call, backoff(attempt), "I/O error " + e.getClass().getSimpleName(), attempt);
+          pause(call, op, backoff(attempt), "I/O error " + e.getClass().getSimpleName(), "io", attempt);
           continue;
         }
         throw new BrokerIOException(call.method + " " + call.loggedPath() + " failed", e, maySent);
@@ -129,6 +168,7 @@ public final class Transport {
       long ms = (System.nanoTime() - start) / 1_000_000;
       int code = response.code();
       LOG.debug("{} {} -> {} in {} ms (attempt {})", call.method, call.loggedPath(), code, ms, attempt);
+      attempted(op, call, code, start, attempt);
       if (response.isSuccessful()) {
         return response;
       }
@@ -151,16 +191,22 @@ public final class Transport {
       boolean transientStatus = code == 429 || code == 503 || (call.idempotent && (code == 502 || code == 504));
       if (transientStatus && call.repeatable && attempt <= retry.maxRetries()) {
         Duration wait = retryAfter(response.header("Retry-After"), response.header("Date"));
-        pause(call, wait != null ? wait : backoff(attempt), "HTTP " + code, attempt);
+        pause(call, op, wait != null ? wait : backoff(attempt), "HTTP " + code, Integer.toString(code), attempt);
         continue;
       }
       throw toException(error, call.hint == null ? null : call.hint.apply(error));
     }
   }
 
-  private Request build(Call call, String token) {
+  private void attempted(Operation op, Call call, int status, long startNanos, int attempt) {
+    telemetry.httpAttempt(new TelemetryListener.HttpAttempt(op.name(), call.method, op.pathTemplate(), status,
+        TelemetryListener.Outcome.of(status), Duration.ofNanos(System.nanoTime() - startNanos), attempt - 1));
+  }
+
+  private Request build(Call call, String token, Operation op) {
     Request.Builder b = new Request.Builder()
         .url(call.url)
+        .tag(Operation.class, op)
         .method(call.method, call.body == null ? emptyBodyFor(call.method) : call.body.get())
         .header("Authorization", "Bearer " + token)
         .header("User-Agent", userAgent);
@@ -180,7 +226,8 @@ public final class Transport {
     return "POST".equals(method) || "PUT".equals(method) ? RequestBody.create(new byte[0], null) : null;
   }
 
-  private void pause(Call call, Duration wait, String why, int attempt) {
+  private void pause(Call call, Operation op, Duration wait, String why, String reason, int attempt) {
+    telemetry.retry(new TelemetryListener.Retry(op.name(), reason, attempt, wait));
     LOG.info("Retrying {} {} after {} in {} ms (retry {} of {})", call.method, call.loggedPath(), why,
         wait.toMillis(), attempt, retry.maxRetries());
     sleep(sleeper, wait);
