@@ -335,7 +335,10 @@ public final class BrokerClient implements AutoCloseable {
         .body(() -> multipart(meta,
             new UploadBody(() -> Files.newInputStream(file), size, false, listener, false)), true)
         .hint(accessHint(meta.resourceId().id(), meta.sender(), null));
-    return readFileTransferId(call);
+    long start = System.nanoTime();
+    UUID id = readFileTransferId(call);
+    transport.telemetry().transferCompleted(TelemetryListener.Direction.UPLOAD, id, size, start);
+    return id;
   }
 
   private static RequestBody multipart(FileTransferInitialize m, UploadBody file) {
