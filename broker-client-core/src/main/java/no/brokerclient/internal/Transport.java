@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * Accept; retries per {@link RetryPolicy} and the call's idempotency; refreshes the token once on a bodiless 401;
  * logs one DEBUG line per attempt (method, path, status, duration; never headers); maps error responses to the
  * {@link BrokerApiException} tree and a redirect to {@link BrokerRedirectException} (the client, from {@link
- * HttpClients}, never follows one); reads JSON answers within a size limit ({@link #readJson}). Thread-safe.
- * Internal.
+ * HttpClients}, never follows one); reads JSON answers within a size limit ({@link #readJson}); reports each attempt
+ * and retry to its {@link Telemetry}, tags each request with its {@link Operation} and puts the operation and file
+ * transfer id in the MDC while a call runs ({@link Mdc}). Thread-safe. Internal.
  */
 public final class Transport {
   /** Default limit for a JSON answer: 1 MiB, after decoding. */
