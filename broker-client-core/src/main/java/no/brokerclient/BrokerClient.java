@@ -44,7 +44,9 @@ import no.brokerclient.internal.Hosts;
 import no.brokerclient.internal.HttpClients;
 import no.brokerclient.internal.Interruptible;
 import no.brokerclient.internal.Json;
+import no.brokerclient.internal.Mdc;
 import no.brokerclient.internal.Sleeper;
+import no.brokerclient.internal.Telemetry;
 import no.brokerclient.internal.Text;
 import no.brokerclient.internal.Transport;
 import no.brokerclient.internal.TusCheckpoint;
@@ -178,7 +180,7 @@ public final class BrokerClient implements AutoCloseable {
     this.tusParallelParts = b.tusParallelParts;
     this.checkpoints = b.checkpoints;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
-        b.sleeper, b.clock, b.maxResponseSize);
+        b.sleeper, b.clock, b.maxResponseSize, Telemetry.of(b.telemetry));
   }
 
   /** @return a new builder */
@@ -393,9 +395,11 @@ public final class BrokerClient implements AutoCloseable {
           return b;
         }, !oneShot)
         .hint(accessHint(null, null, id));
+    long start = System.nanoTime();
     try (Response r = transport.execute(call)) {
       UUID returned = fileTransferId(r, call);
       UploadBody body = last.get();
+      transport.telemetry().transferCompleted(TelemetryListener.Direction.UPLOAD, id, body.sent(), start);
       return new UploadResult(returned, body.sent(), knownMd5 != null ? knownMd5 : body.md5());
     } catch (BrokerConflictException e) {
       return uploadConflict(id, e, localMd5);
@@ -451,7 +455,10 @@ public final class BrokerClient implements AutoCloseable {
         .body(() -> multipart(meta,
             new UploadBody(() -> Files.newInputStream(file), size, false, listener, false)), true)
         .hint(accessHint(meta.resourceId().id(), meta.sender(), null));
-    return readFileTransferId(call);
+    long start = System.nanoTime();
+    UUID id = readFileTransferId(call);
+    transport.telemetry().transferCompleted(TelemetryListener.Direction.UPLOAD, id, size, start);
+    return id;
   }
 
   private static RequestBody multipart(FileTransferInitialize m, UploadBody file) {
@@ -493,13 +500,24 @@ public final class BrokerClient implements AutoCloseable {
       throw new BrokerValidationException("checksum", "the request says " + request.checksum()
           + " but the file's MD5 is " + md5);
     }
-    UUID id = initialize(request.withChecksum(md5));
-    LOG.debug("Initialized file transfer {} for {}", id, file.getFileName());
-    upload(id, file, options.progressListener(), md5, options.uploadMode());
-    if (options.awaitPublished() != null) {
-      return awaitStatus(id, FileTransferStatus.PUBLISHED, options.awaitPublished());
+    Mdc init = Mdc.open("send", null);
+    UUID id;
+    try {
+      id = initialize(request.withChecksum(md5));
+    } finally {
+      init.close();
     }
-    return getOverview(id);
+    Mdc mdc = Mdc.open("send", id);
+    try {
+      LOG.debug("Initialized file transfer {} for {}", id, file.getFileName());
+      upload(id, file, options.progressListener(), md5, options.uploadMode());
+      if (options.awaitPublished() != null) {
+        return awaitStatus(id, FileTransferStatus.PUBLISHED, options.awaitPublished());
+      }
+      return getOverview(id);
+    } finally {
+      mdc.close();
+    }
   }
 
   /**
@@ -798,9 +816,18 @@ public final class BrokerClient implements AutoCloseable {
     if (Files.isDirectory(abs)) {
       throw new BrokerValidationException("target", abs + " is a directory; give a file path");
     }
-    FileTransferOverview overview = overview(fileTransferId, scopes(Role.RECIPIENT, "download"));
-    return new FileDownload(fileTransferId, abs, overview.checksum(), overview.fileTransferSize())
-        .run(() -> downloadStream(fileTransferId, overview, listener));
+    Mdc mdc = Mdc.open("download", fileTransferId);
+    try {
+      long start = System.nanoTime();
+      FileTransferOverview overview = overview(fileTransferId, scopes(Role.RECIPIENT, "download"));
+      DownloadResult result = new FileDownload(fileTransferId, abs, overview.checksum(), overview.fileTransferSize())
+          .run(() -> downloadStream(fileTransferId, overview, listener));
+      transport.telemetry().transferCompleted(TelemetryListener.Direction.DOWNLOAD, fileTransferId, result.size(),
+          start);
+      return result;
+    } finally {
+      mdc.close();
+    }
   }
 
   /**
@@ -1219,6 +1246,7 @@ public final class BrokerClient implements AutoCloseable {
     private AccessTokenProvider tokens;
     private final Set<Role> roles = EnumSet.noneOf(Role.class);
     private OkHttpClient httpClient;
+    private TelemetryListener telemetry = TelemetryListener.NONE;
     private Duration connectTimeout;
     private Duration readTimeout;
     private Duration writeTimeout;
@@ -1352,6 +1380,16 @@ public final class BrokerClient implements AutoCloseable {
      */
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * @param listener receives every HTTP attempt, retry and completed transfer (see {@link TelemetryListener}); a
+     *     listener that throws never breaks a call. Default {@link TelemetryListener#NONE}
+     * @return this builder
+     */
+    public Builder telemetry(TelemetryListener listener) {
+      this.telemetry = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

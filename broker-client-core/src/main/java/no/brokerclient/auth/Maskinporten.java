@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerInterruptedException;
 import no.brokerclient.RetryPolicy;
+import no.brokerclient.TelemetryListener;
 import no.brokerclient.internal.Backoff;
 import no.brokerclient.internal.Bodies;
 import no.brokerclient.internal.Hosts;
@@ -49,6 +50,7 @@ import no.brokerclient.internal.Interruptible;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Text;
+import no.brokerclient.internal.Telemetry;
 import no.brokerclient.internal.TokenCache;
 import no.brokerclient.internal.TokenCache.Token;
 import no.brokerclient.internal.Transport;
@@ -116,6 +118,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Maskinporten.class);
+  /** {@link TelemetryListener.TokenFetch#kind()} of a Maskinporten token request. */
+  static final String MASKINPORTEN = "maskinporten";
+  /** {@link TelemetryListener.TokenFetch#kind()} of an Altinn token exchange. */
+  static final String EXCHANGE = "altinnTokenExchange";
   private static final Pattern MP_CODE = Pattern.compile("\\bMP-\\d{3}\\b");
   private static final Pattern TRACE_ID = Pattern.compile("trace_id:\\s*([^)\\s,]+)");
   /** Lifetime of each grant: Maskinporten allows at most 120 s. */
@@ -391,6 +397,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     final AtomicBoolean closed = new AtomicBoolean();
     final boolean correctClockSkew;
     final AtomicLong clockOffsetMillis = new AtomicLong();
+    final Telemetry telemetry;
     final AtomicBoolean discovering = new AtomicBoolean();
     final Object firstDiscovery = new Object();
     volatile Metadata metadata;
@@ -408,6 +415,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
       this.subscriptionKey = b.subscriptionKey;
       this.brokerTokens = b.brokerTokens;
       this.maxResponseSize = b.maxResponseSize;
+      this.telemetry = Telemetry.of(b.telemetry);
       HttpUrl platform = b.altinnPlatformUrl == null ? null
           : Hosts.requireSecure("altinnPlatformUrl", b.altinnPlatformUrl);
       HttpUrl.Builder ex = platform == null ? null
@@ -422,9 +430,9 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      this.maskinporten = new TokenCache<>(this::fetchMaskinporten, clock, executor, b.cacheSize,
+      this.maskinporten = new TokenCache<>(k -> timed(MASKINPORTEN, this::fetchMaskinporten, k), clock, executor, b.cacheSize,
           Duration.ofSeconds(30), 0.25, Duration.ofSeconds(10));
-      this.altinn = new TokenCache<>(this::fetchAltinn, clock, executor, b.cacheSize,
+      this.altinn = new TokenCache<>(k -> timed(EXCHANGE, this::fetchAltinn, k), clock, executor, b.cacheSize,
           Duration.ofSeconds(30), 0.25, Duration.ofSeconds(10));
     }
 
@@ -503,6 +511,18 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     }
 
     // -------------------------------------------------------------------------------------- token requests
+
+    private Token timed(String kind, java.util.function.Function<TokenKey, Token> fetch, TokenKey key) {
+      long start = System.nanoTime();
+      try {
+        Token t = fetch.apply(key);
+        telemetry.tokenFetch(kind, start, null);
+        return t;
+      } catch (RuntimeException e) {
+        telemetry.tokenFetch(kind, start, e);
+        throw e;
+      }
+    }
 
     Token fetchMaskinporten(TokenKey key) {
       Metadata md = metadata();
@@ -605,6 +625,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
         return false;
       }
       clockOffsetMillis.set(measured);
+      telemetry.clockOffset(Duration.ofMillis(measured));
       LOG.warn("Maskinporten rejected a grant's time: by its Date header the local clock is {} s {}. Correcting"
           + " grant times by {} s and retrying once; synchronise this host's clock (NTP)", Math.abs(measured) / 1000,
           measured < 0 ? "ahead" : "behind", measured / 1000);
@@ -612,6 +633,8 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     }
 
     private void pause(String endpoint, Duration wait, String why, int attempt) {
+      telemetry.retry(new TelemetryListener.Retry(endpoint.startsWith("Maskinporten") ? MASKINPORTEN : EXCHANGE,
+          why.startsWith("HTTP ") ? why.substring(5) : "io", attempt, wait));
       LOG.info("Retrying {} after {} in {} ms (retry {} of {})", endpoint, why, wait.toMillis(), attempt,
           retry.maxRetries());
       Interruptible.sleep(sleeper, wait, "waiting to retry a token request");
@@ -835,6 +858,7 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private TelemetryListener telemetry = TelemetryListener.NONE;
     private int cacheSize = 10_000;
     private String altinnPlatformUrl;
     private boolean exchangeTestOrg;
@@ -941,6 +965,17 @@ public final class Maskinporten implements AccessTokenProvider, AutoCloseable {
      */
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * @param listener receives token fetches (Maskinporten and the Altinn exchange, success or failure), their
+     *     retries and clock corrections; never a token or grant. A listener that throws never breaks a token
+     *     request. Default {@link TelemetryListener#NONE}
+     * @return this builder
+     */
+    public Builder telemetry(TelemetryListener listener) {
+      this.telemetry = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

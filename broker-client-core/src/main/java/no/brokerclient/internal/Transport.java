@@ -29,6 +29,8 @@ import no.brokerclient.BrokerRedirectException;
 import no.brokerclient.BrokerServerException;
 import no.brokerclient.BrokerUnauthorizedException;
 import no.brokerclient.RetryPolicy;
+import no.brokerclient.TelemetryListener;
+import no.brokerclient.TelemetryListener.Operation;
 import no.brokerclient.auth.AccessTokenProvider;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -44,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * Accept; retries per {@link RetryPolicy} and the call's idempotency; refreshes the token once on a bodiless 401;
  * logs one DEBUG line per attempt (method, path, status, duration; never headers); maps error responses to the
  * {@link BrokerApiException} tree and a redirect to {@link BrokerRedirectException} (the client, from {@link
- * HttpClients}, never follows one); reads JSON answers within a size limit ({@link #readJson}). Thread-safe.
- * Internal.
+ * HttpClients}, never follows one); reads JSON answers within a size limit ({@link #readJson}); reports each attempt
+ * and retry to its {@link Telemetry}, tags each request with its {@link Operation} and puts the operation and file
+ * transfer id in the MDC while a call runs ({@link Mdc}). Thread-safe. Internal.
  */
 public final class Transport {
   /** Default limit for a JSON answer: 1 MiB, after decoding. */
@@ -63,6 +66,7 @@ public final class Transport {
   private final Sleeper sleeper;
   private final Clock clock;
   private final long maxResponseSize;
+  private final Telemetry telemetry;
 
   /**
    * @param http the client (with OkHttp's own silent retries disabled)
@@ -76,6 +80,26 @@ public final class Transport {
    */
   public Transport(OkHttpClient http, AccessTokenProvider tokens, String subscriptionKey, String userAgent,
       RetryPolicy retry, Sleeper sleeper, Clock clock, long maxResponseSize) {
+    this(http, tokens, subscriptionKey, userAgent, retry, sleeper, clock, maxResponseSize, Telemetry.NONE);
+  }
+
+  /**
+   * As {@link #Transport(OkHttpClient, AccessTokenProvider, String, String, RetryPolicy, Sleeper, Clock, long)},
+   * reporting each attempt and retry to {@code telemetry}.
+   *
+   * @param http the client
+   * @param tokens the token provider
+   * @param subscriptionKey the APIM key, or {@code null}
+   * @param userAgent the User-Agent value
+   * @param retry the retry policy
+   * @param sleeper waits between attempts
+   * @param clock for {@code Retry-After} dates
+   * @param maxResponseSize the largest JSON answer accepted
+   * @param telemetry receives attempts and retries
+   */
+  public Transport(OkHttpClient http, AccessTokenProvider tokens, String subscriptionKey, String userAgent,
+      RetryPolicy retry, Sleeper sleeper, Clock clock, long maxResponseSize, Telemetry telemetry) {
+    this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     this.http = http;
     this.tokens = tokens;
     this.subscriptionKey = subscriptionKey;
@@ -89,6 +113,11 @@ public final class Transport {
   /** @return the retry policy */
   public RetryPolicy retryPolicy() {
     return retry;
+  }
+
+  /** @return the telemetry dispatcher */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   /** @return the sleeper */
@@ -105,12 +134,22 @@ public final class Transport {
    * @throws BrokerIOException on a network failure (after retries)
    */
   public Response execute(Call call) {
+    Operation op = Operations.of(call.method, call.url);
+    Mdc mdc = Mdc.open(op.name(), Operations.fileTransferId(call.url));
+    try {
+      return execute(call, op);
+    } finally {
+      mdc.close();
+    }
+  }
+
+  private Response execute(Call call, Operation op) {
     int attempt = 0;
     boolean tokenRefreshed = false;
     while (true) {
       attempt++;
       String token = tokens.accessToken(call.scopes);
-      Request request = build(call, token);
+      Request request = build(call, token, op);
       long start = System.nanoTime();
       Response response;
       try {
@@ -120,9 +159,10 @@ public final class Transport {
         long ms = (System.nanoTime() - start) / 1_000_000;
         LOG.debug("{} {} -> {} after {} ms (attempt {})", call.method, call.loggedPath(), e.getClass().getSimpleName(),
             ms, attempt);
+        attempted(op, call, 0, start, attempt);
         boolean retryable = call.repeatable && (call.idempotent || !maySent);
         if (retryable && attempt <= retry.maxRetries()) {
-          pause(call, backoff(attempt), "I/O error " + e.getClass().getSimpleName(), attempt);
+          pause(call, op, backoff(attempt), "I/O error " + e.getClass().getSimpleName(), "io", attempt);
           continue;
         }
         throw new BrokerIOException(call.method + " " + call.loggedPath() + " failed", e, maySent);
@@ -130,6 +170,7 @@ public final class Transport {
       long ms = (System.nanoTime() - start) / 1_000_000;
       int code = response.code();
       LOG.debug("{} {} -> {} in {} ms (attempt {})", call.method, call.loggedPath(), code, ms, attempt);
+      attempted(op, call, code, start, attempt);
       if (response.isSuccessful()) {
         return response;
       }
@@ -152,16 +193,22 @@ public final class Transport {
       boolean transientStatus = code == 429 || code == 503 || (call.idempotent && (code == 502 || code == 504));
       if (transientStatus && call.repeatable && attempt <= retry.maxRetries()) {
         Duration wait = retryAfter(response.header("Retry-After"), response.header("Date"));
-        pause(call, wait != null ? wait : backoff(attempt), "HTTP " + code, attempt);
+        pause(call, op, wait != null ? wait : backoff(attempt), "HTTP " + code, Integer.toString(code), attempt);
         continue;
       }
       throw toException(error, call.hint == null ? null : call.hint.apply(error));
     }
   }
 
-  private Request build(Call call, String token) {
+  private void attempted(Operation op, Call call, int status, long startNanos, int attempt) {
+    telemetry.httpAttempt(new TelemetryListener.HttpAttempt(op.name(), call.method, op.pathTemplate(), status,
+        TelemetryListener.Outcome.of(status), Duration.ofNanos(System.nanoTime() - startNanos), attempt - 1));
+  }
+
+  private Request build(Call call, String token, Operation op) {
     Request.Builder b = new Request.Builder()
         .url(call.url)
+        .tag(Operation.class, op)
         .method(call.method, call.body == null ? emptyBodyFor(call.method) : call.body.get())
         .header("Authorization", "Bearer " + token)
         .header("User-Agent", userAgent);
@@ -182,7 +229,8 @@ public final class Transport {
     return "POST".equals(method) || "PUT".equals(method) ? RequestBody.create(new byte[0], null) : null;
   }
 
-  private void pause(Call call, Duration wait, String why, int attempt) {
+  private void pause(Call call, Operation op, Duration wait, String why, String reason, int attempt) {
+    telemetry.retry(new TelemetryListener.Retry(op.name(), reason, attempt, wait));
     LOG.info("Retrying {} {} after {} in {} ms (retry {} of {})", call.method, call.loggedPath(), why,
         wait.toMillis(), attempt, retry.maxRetries());
     sleep(sleeper, wait);

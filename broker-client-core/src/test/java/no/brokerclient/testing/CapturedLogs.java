@@ -10,7 +10,7 @@ import org.slf4j.event.Level;
 import org.slf4j.helpers.AbstractLogger;
 import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.helpers.MessageFormatter;
-import org.slf4j.helpers.NOPMDCAdapter;
+import org.slf4j.helpers.BasicMDCAdapter;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
@@ -22,7 +22,7 @@ public final class CapturedLogs implements SLF4JServiceProvider {
   private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
   private final ILoggerFactory factory = CapturingLogger::new;
   private final IMarkerFactory markers = new BasicMarkerFactory();
-  private final MDCAdapter mdc = new NOPMDCAdapter();
+  private final MDCAdapter mdc = new BasicMDCAdapter();
 
   /** @return a snapshot of every line logged so far */
   public static List<String> lines() {

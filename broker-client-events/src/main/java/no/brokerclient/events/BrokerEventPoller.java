@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import no.brokerclient.BrokerClient;
+import no.brokerclient.TelemetryListener;
+import no.brokerclient.internal.Telemetry;
 import no.brokerclient.model.FileTransferOverview;
 import no.brokerclient.model.FileTransferSearch;
 import no.brokerclient.model.FileTransferStatus;
@@ -52,6 +54,7 @@ public final class BrokerEventPoller {
   private final BrokerEventListener listener;
   private final EventDeduplicator dedupe;
   private final Instant since;
+  private final Telemetry telemetry;
   private final Map<UUID, FileTransferStatus> lastStatus = Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -70,6 +73,7 @@ public final class BrokerEventPoller {
     this.listener = b.listener;
     this.dedupe = b.dedupe;
     this.since = b.since;
+    this.telemetry = Telemetry.of(b.telemetry);
   }
 
   /** @return a new builder */
@@ -200,6 +204,9 @@ public final class BrokerEventPoller {
     BrokerEvent e = new BrokerEvent("poll:" + id + ":" + type.value(), SOURCE, type, null, organization.urn(),
         organization, resourceId, id, r, BrokerEvent.Origin.POLL);
     EventDeduplicator.Delivery d = dedupe.deliver(e, listener);
+    if (d.outcome() == EventDeduplicator.Outcome.HANDLED) {
+      telemetry.pollerCaughtMissedEvent(type.value());
+    }
     if (d.outcome() == EventDeduplicator.Outcome.FAILED) {
       LOG.warn("Listener failed for polled {} on file transfer {}; it will be offered again: {}", type, id,
           d.failure().toString());
@@ -216,8 +223,19 @@ public final class BrokerEventPoller {
     private BrokerEventListener listener;
     private EventDeduplicator dedupe = new EventDeduplicator();
     private Instant since = Instant.now().minus(Duration.ofDays(1));
+    private TelemetryListener telemetry = TelemetryListener.NONE;
 
     private Builder() {}
+
+    /**
+     * @param telemetry told of each event a poll found that the webhook had not delivered; default {@link
+     *     TelemetryListener#NONE}
+     * @return this builder
+     */
+    public Builder telemetry(TelemetryListener telemetry) {
+      this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+      return this;
+    }
 
     /**
      * @param client a client with the RECIPIENT (or SENDER) role. Required.

@@ -11,12 +11,14 @@ import java.util.function.Function;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.ApiError;
 import no.brokerclient.RetryPolicy;
+import no.brokerclient.TelemetryListener;
 import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.internal.Hosts;
 import no.brokerclient.internal.HttpClients;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
+import no.brokerclient.internal.Telemetry;
 import no.brokerclient.internal.Transport;
 import no.brokerclient.internal.Transport.Call;
 import no.brokerclient.internal.UserAgent;
@@ -54,7 +56,7 @@ public final class EventsClient implements AutoCloseable {
     this.http = http;
     this.ownsHttp = b.httpClient == null;
     this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(null), b.retryPolicy, b.sleeper,
-        Clock.systemUTC(), b.maxResponseSize);
+        Clock.systemUTC(), b.maxResponseSize, Telemetry.of(b.telemetry));
   }
 
   /** @return a new builder */
@@ -204,6 +206,7 @@ public final class EventsClient implements AutoCloseable {
     private String subscriptionKey;
     private OkHttpClient httpClient;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private TelemetryListener telemetry = TelemetryListener.NONE;
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration timeout = Duration.ofSeconds(30);
     private long maxResponseSize = Transport.DEFAULT_MAX_RESPONSE_SIZE;
@@ -263,6 +266,16 @@ public final class EventsClient implements AutoCloseable {
      */
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * @param telemetry receives every HTTP attempt and retry (see {@link TelemetryListener}); default {@link
+     *     TelemetryListener#NONE}
+     * @return this builder
+     */
+    public Builder telemetry(TelemetryListener telemetry) {
+      this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
       return this;
     }
 

@@ -29,6 +29,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import no.brokerclient.BrokerValidationException;
+import no.brokerclient.TelemetryListener;
+import no.brokerclient.internal.Telemetry;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.model.ResourceId;
 import org.slf4j.Logger;
@@ -99,8 +101,10 @@ public final class WebhookHandler {
   private final Duration bodyTimeout;
   private final Set<EventRole> roles;
   private final EventDeduplicator dedupe;
+  private final Telemetry telemetry;
 
   private WebhookHandler(Builder b) {
+    this.telemetry = Telemetry.of(b.telemetry);
     this.listener = b.listener;
     this.secret = b.secret == null ? null : b.secret.getBytes(StandardCharsets.UTF_8);
     this.maxBodyBytes = b.maxBodyBytes;
@@ -139,6 +143,12 @@ public final class WebhookHandler {
    * @return the status to answer with
    */
   public Response handle(String method, URI requestUri, Map<String, List<String>> headers, InputStream body) {
+    Response r = receive(method, requestUri, headers, body);
+    telemetry.webhookDelivery(WebhookOutcomes.of(r));
+    return r;
+  }
+
+  private Response receive(String method, URI requestUri, Map<String, List<String>> headers, InputStream body) {
     if (!"POST".equalsIgnoreCase(method)) {
       return new Response(405, "POST only");
     }
@@ -353,8 +363,19 @@ public final class WebhookHandler {
     private Duration bodyTimeout = Duration.ofSeconds(10);
     private final Set<EventRole> roles = EnumSet.noneOf(EventRole.class);
     private EventDeduplicator dedupe = new EventDeduplicator();
+    private TelemetryListener telemetry = TelemetryListener.NONE;
 
     private Builder() {}
+
+    /**
+     * @param telemetry receives each delivery's {@link TelemetryListener.WebhookOutcome} (never the secret or the
+     *     event); default {@link TelemetryListener#NONE}
+     * @return this builder
+     */
+    public Builder telemetry(TelemetryListener telemetry) {
+      this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+      return this;
+    }
 
     /**
      * @param listener receives the events. Required.
