@@ -698,6 +698,10 @@ final class FakeBroker {
     Instant from = time(Http.first(q, "from"), "from");
     Instant to = time(Http.first(q, "to"), "to");
     boolean ascending = "true".equalsIgnoreCase(Http.first(q, "orderAscending"));
+    Resource searched = resources.get(resourceId);
+    if (searched != null) {
+      requireAccess(searched, c.org()); // Broker asks the PDP for the caller's own org on the resource
+    }
     String me = "0192:" + c.org();
     List<Map.Entry<Instant, UUID>> hits = new ArrayList<>();
     for (Transfer t : transfers.values()) {
