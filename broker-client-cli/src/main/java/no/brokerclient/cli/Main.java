@@ -48,10 +48,23 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    int code = run(new Context(System.getenv(), Clock.systemUTC(), out, err, System.console() != null), args);
+    int code = run(new Context(System.getenv(), Clock.systemUTC(), out, err, terminal()), args);
     out.flush();
     err.flush();
     System.exit(code);
+  }
+
+  /** @return whether standard output is a terminal (JDK 22+ returns a Console even when redirected) */
+  private static boolean terminal() {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException e) {
+      return true; // before JDK 22, a console exists only for a terminal
+    }
   }
 
   /**

@@ -318,6 +318,32 @@ class CliTest {
   }
 
   @Test
+  void doctorFlagsASubscriptionForAnotherSubject() {
+    // The sender's subscriptions name 991825827; checked as the recipient they are for the wrong organisation.
+    Fixture.Result r = f.run("sender", "doctor", "--role", "recipient");
+    assertEquals(1, r.code(), r.all());
+    assertTrue(r.out().contains("subjectFilter urn:altinn:organization:identifier-no:" + Fixture.SENDER
+        + " is not urn:altinn:organization:identifier-no:" + Fixture.RECIPIENT), r.out());
+    assertTrue(r.out().contains("BROKER_SYSTEM_USER is off"), r.out());
+  }
+
+  @Test
+  void unknownProfileIsAUsageError() {
+    Fixture.Result r = f.run("no-such-profile", "status", UUID.randomUUID().toString());
+    assertEquals(ExitCode.USAGE.code, r.code());
+    assertTrue(r.err().contains("profile [no-such-profile] not found"), r.err());
+    assertTrue(r.err().contains("sender"), r.err());
+  }
+
+  @Test
+  void tokenAltinnShowsTheExchangedClaims() throws IOException {
+    Fixture.Result r = f.run("sender", "token", "--altinn");
+    assertEquals(0, r.code(), r.all());
+    assertEquals(Fixture.SENDER, JSON.readTree(r.out()).path("claims").path("urn:altinn:orgNumber").asText(),
+        r.out());
+  }
+
+  @Test
   void completionScriptIsGenerated() {
     Fixture.Result r = f.run("sender", "generate-completion");
     assertEquals(0, r.code(), r.all());
