@@ -328,6 +328,62 @@ class CliTest {
   }
 
   @Test
+  void doctorAcceptsABusinessCertificateWithItsPasswordFromAFile() throws Exception {
+    String password = "p12-password-" + UUID.randomUUID();
+    Path p12 = no.brokerclient.testing.TestKeys.keyStore(f.dir.resolve("cert.p12"), "PKCS12", "virksomhet", "RSA",
+        password);
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(p12)) {
+      ks.load(in, password.toCharArray());
+    }
+    f.fake.maskinporten().registerClient("cli-p12", Fixture.SENDER, "altinn:authorization:pdp",
+        "altinn:broker.write").trustCertificate(ks.getCertificate("virksomhet").getPublicKey());
+    Path pw = f.dir.resolve("p12.password");
+    Files.writeString(pw, password + "\n");
+    Map<String, String> env = new HashMap<>(f.env("sender"));
+    env.put("MASKINPORTEN_P12_PASSWORD_FILE", pw.toString());
+    Fixture.Result r = f.run(env, Clock.systemUTC(), "doctor", "--no-events", "--client-id", "cli-p12",
+        "--jwk-file", "", "--p12", p12.toString());
+    assertEquals(0, r.code(), r.all());
+    assertTrue(r.out().contains("✓ key file: PKCS#12 " + p12 + ": readable, RS256"), r.out());
+    assertTrue(r.out().contains("certificate chain"), r.out());
+    assertFalse(r.all().contains(password));
+    env.remove("MASKINPORTEN_P12_PASSWORD_FILE");
+    Fixture.Result noPassword = f.run(env, Clock.systemUTC(), "doctor", "--no-events", "--client-id", "cli-p12",
+        "--jwk-file", "", "--p12", p12.toString());
+    assertEquals(1, noPassword.code());
+    assertTrue(noPassword.out().contains("✗ key file: PKCS#12 " + p12 + ": MASKINPORTEN_P12 needs"
+        + " MASKINPORTEN_P12_PASSWORD"), noPassword.out());
+  }
+
+  @Test
+  void receiveLoopPicksUpFilesAsTheyArrive(@TempDir Path tmp) throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    Context ctx = new Context(f.env("recipient"), Clock.systemUTC(), new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(new java.io.StringWriter(), true), false);
+    Thread t = new Thread(() -> Main.run(ctx, "receive", "--loop", "--interval", "PT0.2S", "--out",
+        tmp.resolve("in").toString()));
+    t.setDaemon(true);
+    t.start();
+    try {
+      Path file = tmp.resolve("late.txt");
+      Files.writeString(file, "late");
+      String id = JSON.readTree(f.run("sender", "send", file.toString(), "--to", Fixture.RECIPIENT, "--wait",
+          "--json").out()).path("fileTransferId").asText();
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+        while (!out.toString().contains("received " + id)) {
+          Thread.sleep(50);
+        }
+      });
+      assertEquals("late", Files.readString(tmp.resolve("in").resolve(id).resolve("late.txt")));
+    } finally {
+      t.interrupt();
+      t.join(10_000);
+    }
+    assertFalse(t.isAlive());
+  }
+
+  @Test
   void unknownProfileIsAUsageError() {
     Fixture.Result r = f.run("no-such-profile", "status", UUID.randomUUID().toString());
     assertEquals(ExitCode.USAGE.code, r.code());
