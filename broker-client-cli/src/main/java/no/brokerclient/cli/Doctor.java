@@ -273,8 +273,9 @@ final class Doctor {
       String trace = e.traceId() != null ? " [trace id " + e.traceId() + "]" : "";
       if (e instanceof BrokerAccessDeniedException) {
         return fail("resource access", "403: " + who + " has no access to resource " + resource + " as "
-            + roleName() + trace, "ask the service owner of " + resource + " to grant " + who + " access; "
-            + Hints.ACCESS);
+            + roleName() + (e.detail() != null ? " (Broker: " + e.detail() + ")" : "") + trace,
+            "ask the service owner of " + resource + " to grant " + who + " access (and check that BROKER_RESOURCE"
+                + " names a registered Broker resource in this environment); " + Hints.ACCESS);
       }
       if (e instanceof BrokerUnauthorizedException) {
         return fail("resource access", "401: Broker refused the token or Altinn's authorization denied " + who

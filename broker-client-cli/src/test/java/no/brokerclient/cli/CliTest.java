@@ -152,6 +152,10 @@ class CliTest {
     assertTrue(r.out().contains("✗ resource access: 403: organisation 991825827 has no access to resource"
         + " closed-resource"), r.out());
     assertTrue(r.out().contains("step 3"), r.out());
+    Fixture.Result unknown = f.run("sender", "doctor", "--resource", "no-such-resource", "--no-events");
+    assertEquals(1, unknown.code(), unknown.all());
+    assertTrue(unknown.out().contains("✗ resource access: 403: organisation 991825827 has no access to resource"
+        + " no-such-resource as sender (Broker: The resource needs to be registered"), unknown.out());
   }
 
   @Test
