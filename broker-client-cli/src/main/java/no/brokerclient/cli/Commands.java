@@ -34,4 +34,27 @@ final class Commands {
       throw new CliException(ExitCode.USAGE, "not a file transfer id (UUID): " + id);
     }
   }
+
+  /**
+   * @param url a webhook endpoint, possibly carrying the webhook secret as {@code ?code=…}
+   * @return the URL with every query value replaced by {@code ****}
+   */
+  static String redact(String url) {
+    if (url == null || url.indexOf('?') < 0) {
+      return url;
+    }
+    int q = url.indexOf('?');
+    return url.substring(0, q + 1) + url.substring(q + 1).replaceAll("=[^&]*", "=****");
+  }
+
+  /**
+   * @param s a subscription
+   * @return it as JSON-ready fields, endpoint redacted
+   */
+  static java.util.Map<String, Object> json(no.brokerclient.events.Subscription s) {
+    java.util.Map<String, Object> m = Json.MAPPER.convertValue(s,
+        new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+    m.put("endPoint", redact(s.endPoint()));
+    return m;
+  }
 }

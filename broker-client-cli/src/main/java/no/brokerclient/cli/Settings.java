@@ -31,7 +31,8 @@ import java.util.Set;
  */
 final class Settings {
   /** Settings whose values are secret. */
-  static final Set<String> SECRETS = Set.of("MASKINPORTEN_P12_PASSWORD", "BROKER_SUBSCRIPTION_KEY");
+  static final Set<String> SECRETS = Set.of("MASKINPORTEN_P12_PASSWORD", "BROKER_SUBSCRIPTION_KEY",
+      "BROKER_WEBHOOK_SECRET");
 
   private final Map<String, String> flags;
   private final Map<String, String> env;
@@ -192,10 +193,19 @@ final class Settings {
     if (file == null) {
       return null;
     }
+    return readSecret(name + "_FILE", file);
+  }
+
+  /**
+   * @param what the setting or flag naming the file, for the message
+   * @param file the file
+   * @return its content, surrounding whitespace removed
+   */
+  static String readSecret(String what, String file) {
     try {
       return Files.readString(Path.of(file)).strip();
-    } catch (IOException e) {
-      throw new CliException(ExitCode.USAGE, name + "_FILE " + file + " is not readable ("
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw new CliException(ExitCode.USAGE, what + " " + file + " is not readable ("
           + e.getClass().getSimpleName() + ")");
     }
   }

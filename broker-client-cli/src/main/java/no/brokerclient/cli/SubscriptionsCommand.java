@@ -48,7 +48,7 @@ final class SubscriptionsCommand {
       try (Session s = session()) {
         List<Subscription> subs = s.events().list();
         if (json) {
-          Json.print(ctx.out(), subs);
+          Json.print(ctx.out(), subs.stream().map(Commands::json).toList());
         } else {
           String fmt = "%-6s  %-9s  %-40s  %-32s  %s%n";
           ctx.out().printf(java.util.Locale.ROOT, fmt, "ID", "VALIDATED", "RESOURCE", "TYPE", "SUBJECT");
@@ -70,6 +70,10 @@ final class SubscriptionsCommand {
     String endpoint;
     @Option(names = "--delete-stale", description = "delete this client's other subscriptions for the resource")
     boolean deleteStale;
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE", description = "file holding the webhook secret"
+        + " (at least 16 characters) added to the endpoint as ?code=… (BROKER_WEBHOOK_SECRET_FILE; or set"
+        + " BROKER_WEBHOOK_SECRET)")
+    String secretFile;
 
     Ensure(Context ctx) {
       super(ctx);
@@ -80,6 +84,11 @@ final class SubscriptionsCommand {
       try (Session s = session()) {
         EventSubscriptions.Builder b = EventSubscriptions.builder().platformUrl(s.platformUrl())
             .resourceId(s.resource()).endpoint(endpoint);
+        String secret = secretFile != null ? Settings.readSecret("--webhook-secret-file", secretFile)
+            : s.settings.secret("BROKER_WEBHOOK_SECRET");
+        if (secret != null) {
+          b.webhookSecret(secret);
+        }
         if (s.role == Role.SERVICE_OWNER) {
           b.asServiceOwner().allTypes();
         } else {

@@ -388,6 +388,30 @@ class CliTest {
   }
 
   @Test
+  void webhookSecretComesFromAFileAndIsNeverShown() throws IOException {
+    String secret = "whsec-" + UUID.randomUUID();
+    Path file = f.dir.resolve("webhook.secret");
+    Files.writeString(file, secret + "\n");
+    Fixture.Result ensure = f.run("service-owner", "subscriptions", "ensure", "--endpoint", f.webhookUrl(),
+        "--webhook-secret-file", file.toString());
+    assertEquals(0, ensure.code(), ensure.all());
+    try {
+      Fixture.Result list = f.run("service-owner", "subscriptions", "list", "--json");
+      JsonNode subs = JSON.readTree(list.out());
+      assertEquals(f.webhookUrl() + "?code=****", subs.get(0).path("endPoint").asText(), list.out());
+      Fixture.Result doctor = f.run("service-owner", "doctor");
+      for (Fixture.Result r : new Fixture.Result[] {ensure, list, doctor}) {
+        assertFalse(r.all().contains(secret), r.all());
+      }
+      assertTrue(doctor.out().contains("?code=****"), doctor.out());
+    } finally {
+      for (JsonNode s : JSON.readTree(f.run("service-owner", "subscriptions", "list", "--json").out())) {
+        f.run("service-owner", "subscriptions", "delete", s.path("id").asText());
+      }
+    }
+  }
+
+  @Test
   void unknownProfileIsAUsageError() {
     Fixture.Result r = f.run("no-such-profile", "status", UUID.randomUUID().toString());
     assertEquals(ExitCode.USAGE.code, r.code());
