@@ -731,6 +731,12 @@ final class FakeBroker {
     Instant from = time(Http.first(q, "from"), "from");
     Instant to = time(Http.first(q, "to"), "to");
     boolean ascending = "true".equalsIgnoreCase(Http.first(q, "orderAscending"));
+    Resource searched = resources.get(resourceId);
+    if (searched == null) {
+      throw Http.problem(403, 5, "The resource needs to be registered as an Altinn 3 resource and it has to be"
+          + " associated with a service owner");
+    }
+    requireAccess(searched, c.org(), null); // Broker asks the PDP for the caller's own org on the resource (any action)
     String me = "0192:" + c.org();
     List<Map.Entry<Instant, UUID>> hits = new ArrayList<>();
     for (Transfer t : transfers.values()) {
