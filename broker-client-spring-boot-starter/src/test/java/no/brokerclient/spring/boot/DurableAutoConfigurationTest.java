@@ -2,6 +2,7 @@ package no.brokerclient.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import javax.sql.DataSource;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.durable.Inbox;
@@ -13,6 +14,8 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -57,6 +60,26 @@ class DurableAutoConfigurationTest {
       assertThat(ctx.getBean(JdbcDurableStore.class).tablePrefix()).isEqualTo(JdbcDurableStore.DEFAULT_PREFIX);
       assertThat(ctx.getBean(BrokerDurableWorkers.class).isRunning()).isFalse(); // only once the app is ready
     });
+  }
+
+  @Test
+  void theWorkersStartWhenTheApplicationIsReadyAndStopWhenItCloses() {
+    withDataSource(runner()).run(ctx -> {
+      BrokerDurableWorkers workers = ctx.getBean(BrokerDurableWorkers.class);
+      assertThat(workerThreads()).isZero();
+      ctx.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0],
+          ctx.getSourceApplicationContext(), Duration.ZERO));
+      assertThat(workers.isRunning()).isTrue();
+      assertThat(workerThreads()).isEqualTo(4); // broker.durable.concurrency's default
+      ctx.close();
+      assertThat(workers.isRunning()).isFalse();
+      assertThat(workerThreads()).isZero();
+    });
+  }
+
+  private static long workerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("outbox-worker-")).count();
   }
 
   @Test
