@@ -49,13 +49,18 @@ class BrokerAutoConfigurationTest {
   }
 
   static ApplicationContextRunner runner() {
+    return runner(altinn, "starter-client", jwk);
+  }
+
+  /** The starter's auto-configurations against a fake, with the sender role for {@link #ORG}. */
+  static ApplicationContextRunner runner(FakeAltinn altinn, String clientId, String jwk) {
     return new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(BrokerAutoConfiguration.class, BrokerEventsAutoConfiguration.class,
-            BrokerHealthAutoConfiguration.class))
+            BrokerHealthAutoConfiguration.class, BrokerDurableAutoConfiguration.class))
         .withPropertyValues(
             "broker.platform-url=" + altinn.platformUrl(),
             "broker.maskinporten.issuer=" + altinn.maskinportenIssuer(),
-            "broker.maskinporten.client-id=starter-client",
+            "broker.maskinporten.client-id=" + clientId,
             "broker.maskinporten.jwk=" + jwk,
             "broker.roles=sender",
             "broker.system-user.organization=" + ORG);
