@@ -11,6 +11,7 @@ import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.Role;
+import no.brokerclient.TelemetryListener;
 import no.brokerclient.auth.GrantSigner;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
@@ -29,7 +30,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * Maskinporten, the {@link BrokerClient} (plus {@link BrokerClients} for named registrations) and the
  * {@link EventsClient}, from {@code broker.*}. Every bean backs off when the application defines its own; the
- * builders can be adjusted with {@link BrokerClientCustomizer} and {@link OkHttpClientCustomizer} beans.
+ * builders can be adjusted with {@link BrokerClientCustomizer} and {@link OkHttpClientCustomizer} beans. Every
+ * client reports to the application's {@link TelemetryListener} beans (Micrometer's with {@link
+ * BrokerMetricsAutoConfiguration}).
  */
 @AutoConfiguration
 @ConditionalOnClass(BrokerClient.class)
@@ -65,11 +68,13 @@ public class BrokerAutoConfiguration {
   /**
    * @param properties the properties
    * @param brokerOkHttpClient the shared HTTP client
+   * @param telemetry the application's telemetry listeners
    * @return Maskinporten with the Altinn token exchange, shared by all clients (closed with the context)
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Maskinporten maskinporten(BrokerProperties properties, OkHttpClient brokerOkHttpClient) {
+  public Maskinporten maskinporten(BrokerProperties properties, OkHttpClient brokerOkHttpClient,
+      ObjectProvider<TelemetryListener> telemetry) {
     BrokerPropertiesValidator.validate(properties);
     BrokerProperties.Maskinporten m = properties.getMaskinporten();
     Maskinporten.Builder b = Maskinporten.builder()
@@ -77,7 +82,8 @@ public class BrokerAutoConfiguration {
         .signer(signer(m))
         .httpClient(brokerOkHttpClient)
         .timeout(m.getTimeout())
-        .retryPolicy(retryPolicy(properties));
+        .retryPolicy(retryPolicy(properties))
+        .telemetry(BrokerTelemetry.of(telemetry));
     if (m.getIssuer() != null) {
       b.issuer(m.getIssuer());
     } else {
@@ -96,14 +102,16 @@ public class BrokerAutoConfiguration {
    * @param maskinporten the shared Maskinporten
    * @param brokerOkHttpClient the shared HTTP client
    * @param customizers adjust the builder
+   * @param telemetry the application's telemetry listeners
    * @return the client for {@code broker.roles} and {@code broker.system-user}
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public BrokerClient brokerClient(BrokerProperties properties, Maskinporten maskinporten,
-      OkHttpClient brokerOkHttpClient, ObjectProvider<BrokerClientCustomizer> customizers) {
+      OkHttpClient brokerOkHttpClient, ObjectProvider<BrokerClientCustomizer> customizers,
+      ObjectProvider<TelemetryListener> telemetry) {
     return client(DEFAULT_REGISTRATION, properties, properties.getRoles(), properties.getSystemUser(), maskinporten,
-        brokerOkHttpClient, customizers);
+        brokerOkHttpClient, customizers, BrokerTelemetry.of(telemetry));
   }
 
   /**
@@ -111,15 +119,18 @@ public class BrokerAutoConfiguration {
    * @param maskinporten the shared Maskinporten
    * @param brokerOkHttpClient the shared HTTP client
    * @param customizers adjust each builder
+   * @param telemetry the application's telemetry listeners
    * @return a client per {@code broker.registrations.<name>} (possibly none)
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public BrokerClients brokerClients(BrokerProperties properties, Maskinporten maskinporten,
-      OkHttpClient brokerOkHttpClient, ObjectProvider<BrokerClientCustomizer> customizers) {
+      OkHttpClient brokerOkHttpClient, ObjectProvider<BrokerClientCustomizer> customizers,
+      ObjectProvider<TelemetryListener> telemetry) {
+    TelemetryListener listener = BrokerTelemetry.of(telemetry);
     Map<String, BrokerClient> clients = new LinkedHashMap<>();
     properties.getRegistrations().forEach((name, r) -> clients.put(name, client(name, properties, r.getRoles(),
-        r.getSystemUser(), maskinporten, brokerOkHttpClient, customizers)));
+        r.getSystemUser(), maskinporten, brokerOkHttpClient, customizers, listener)));
     return new BrokerClients(clients);
   }
 
@@ -127,17 +138,19 @@ public class BrokerAutoConfiguration {
    * @param properties the properties
    * @param maskinporten the shared Maskinporten
    * @param brokerOkHttpClient the shared HTTP client
+   * @param telemetry the application's telemetry listeners
    * @return the Altinn Events client, with exchanged tokens for {@code broker.system-user}
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public EventsClient eventsClient(BrokerProperties properties, Maskinporten maskinporten,
-      OkHttpClient brokerOkHttpClient) {
+      OkHttpClient brokerOkHttpClient, ObjectProvider<TelemetryListener> telemetry) {
     EventsClient.Builder b = EventsClient.builder()
         .accessTokenProvider(asSystemUser(maskinporten, properties.getSystemUser()).forEvents())
         .httpClient(brokerOkHttpClient)
         .retryPolicy(retryPolicy(properties))
-        .timeout(properties.getTimeouts().getRead());
+        .timeout(properties.getTimeouts().getRead())
+        .telemetry(BrokerTelemetry.of(telemetry));
     platform(properties, b::platformUrl, b::environment);
     ifSet(properties.getSubscriptionKey(), b::subscriptionKey);
     return b.build();
@@ -169,7 +182,8 @@ public class BrokerAutoConfiguration {
 
   private static BrokerClient client(String name, BrokerProperties properties, List<Role> roles,
       BrokerProperties.SystemUser user, Maskinporten maskinporten, OkHttpClient http,
-      ObjectProvider<BrokerClientCustomizer> customizers) {
+      ObjectProvider<BrokerClientCustomizer> customizers, TelemetryListener telemetry) {
+    BrokerProperties.Upload u = properties.getUpload();
     BrokerClient.Builder b = BrokerClient.builder()
         .accessTokenProvider(asSystemUser(maskinporten, user).forBroker())
         .roles(roles.toArray(Role[]::new))
@@ -177,7 +191,11 @@ public class BrokerAutoConfiguration {
         .connectTimeout(properties.getTimeouts().getConnect())
         .readTimeout(properties.getTimeouts().getRead())
         .writeTimeout(properties.getTimeouts().getWrite())
-        .retryPolicy(retryPolicy(properties));
+        .retryPolicy(retryPolicy(properties))
+        .tusThreshold(u.getTusThreshold().toBytes())
+        .tusChunkSize(u.getTusChunkSize().toBytes())
+        .tusParallelParts(u.getTusParallelParts())
+        .telemetry(telemetry);
     platform(properties, b::baseUrl, b::environment);
     ifSet(properties.getSubscriptionKey(), b::subscriptionKey);
     customizers.orderedStream().forEach(c -> c.customize(name, b));

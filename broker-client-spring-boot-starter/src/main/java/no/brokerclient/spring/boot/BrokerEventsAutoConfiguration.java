@@ -2,6 +2,7 @@ package no.brokerclient.spring.boot;
 
 import jakarta.servlet.http.HttpServlet;
 import no.brokerclient.BrokerClient;
+import no.brokerclient.TelemetryListener;
 import no.brokerclient.events.BrokerEventListener;
 import no.brokerclient.events.EventDeduplicator;
 import no.brokerclient.events.EventRole;
@@ -69,13 +70,14 @@ public class BrokerEventsAutoConfiguration {
    * @param properties the properties
    * @param deduplicator shared with the pollers
    * @param dispatcher where events go
+   * @param telemetry the application's telemetry listeners
    * @return the webhook receiver, when {@code broker.events.webhook.secret} is set
    */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnProperty(prefix = "broker.events.webhook", name = "secret")
   public WebhookHandler brokerWebhookHandler(BrokerProperties properties, EventDeduplicator deduplicator,
-      BrokerEventDispatcher dispatcher) {
+      BrokerEventDispatcher dispatcher, ObjectProvider<TelemetryListener> telemetry) {
     BrokerProperties.Webhook w = properties.getEvents().getWebhook();
     EventRole[] roles = properties.getEvents().getSubscriptions().stream()
         .map(BrokerProperties.SubscriptionSpec::getRole).distinct().toArray(EventRole[]::new);
@@ -83,7 +85,8 @@ public class BrokerEventsAutoConfiguration {
         .secret(w.getSecret())
         .maxBodyBytes(w.getMaxBodyBytes())
         .deduplicator(deduplicator)
-        .listener(dispatcher::dispatch);
+        .listener(dispatcher::dispatch)
+        .telemetry(BrokerTelemetry.of(telemetry));
     if (roles.length > 0) {
       b.roles(roles);
     }
@@ -111,14 +114,16 @@ public class BrokerEventsAutoConfiguration {
    * @param dispatcher where events go
    * @param brokerTaskScheduler runs the polls
    * @param status records each poll
+   * @param telemetry the application's telemetry listeners
    * @return the pollers, one per subscription entry
    */
   @Bean
   @ConditionalOnProperty(prefix = "broker.events.poller", name = "enabled", matchIfMissing = true)
   BrokerPollers brokerPollers(BrokerProperties properties, BrokerClient client, EventDeduplicator deduplicator,
-      BrokerEventDispatcher dispatcher, BrokerTaskScheduler brokerTaskScheduler, BrokerStatus status) {
+      BrokerEventDispatcher dispatcher, BrokerTaskScheduler brokerTaskScheduler, BrokerStatus status,
+      ObjectProvider<TelemetryListener> telemetry) {
     return new BrokerPollers(properties, client, deduplicator, dispatcher, brokerTaskScheduler.scheduler(),
-        status);
+        status, BrokerTelemetry.of(telemetry));
   }
 
   /** The endpoint in a servlet application (Spring MVC or plain servlets). */

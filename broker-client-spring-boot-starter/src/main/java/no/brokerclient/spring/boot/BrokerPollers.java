@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import no.brokerclient.BrokerClient;
+import no.brokerclient.TelemetryListener;
 import no.brokerclient.events.BrokerEventPoller;
 import no.brokerclient.events.EventDeduplicator;
 import no.brokerclient.model.OrganizationNumber;
@@ -27,16 +28,18 @@ final class BrokerPollers implements SmartLifecycle {
   private final BrokerEventDispatcher dispatcher;
   private final TaskScheduler scheduler;
   private final BrokerStatus status;
+  private final TelemetryListener telemetry;
   private final List<ScheduledFuture<?>> running = new ArrayList<>();
 
   BrokerPollers(BrokerProperties properties, BrokerClient client, EventDeduplicator deduplicator,
-      BrokerEventDispatcher dispatcher, TaskScheduler scheduler, BrokerStatus status) {
+      BrokerEventDispatcher dispatcher, TaskScheduler scheduler, BrokerStatus status, TelemetryListener telemetry) {
     this.properties = properties;
     this.client = client;
     this.deduplicator = deduplicator;
     this.dispatcher = dispatcher;
     this.scheduler = scheduler;
     this.status = status;
+    this.telemetry = telemetry;
   }
 
   @Override
@@ -52,6 +55,7 @@ final class BrokerPollers implements SmartLifecycle {
           .role(s.getRole())
           .deduplicator(deduplicator)
           .listener(dispatcher::dispatch)
+          .telemetry(telemetry)
           .build();
       running.add(scheduler.scheduleWithFixedDelay(() -> poll(name, poller), Instant.now().plus(p.getInitialDelay()),
           p.getInterval()));

@@ -11,6 +11,7 @@ import no.brokerclient.Role;
 import no.brokerclient.auth.MaskinportenEnvironment;
 import no.brokerclient.events.EventRole;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Everything the starter builds, under {@code broker.*}. Checked at start-up by {@link BrokerPropertiesValidator},
@@ -36,6 +37,8 @@ public class BrokerProperties {
   private final Retry retry = new Retry();
   private final Timeouts timeouts = new Timeouts();
   private final Events events = new Events();
+  private final Upload upload = new Upload();
+  private final Metrics metrics = new Metrics();
 
   /** @return whether the starter is on */
   public boolean isEnabled() {
@@ -115,6 +118,16 @@ public class BrokerProperties {
   /** @return Altinn Events settings */
   public Events getEvents() {
     return events;
+  }
+
+  /** @return upload settings */
+  public Upload getUpload() {
+    return upload;
+  }
+
+  /** @return metrics settings */
+  public Metrics getMetrics() {
+    return metrics;
   }
 
   /** A system user: the organisation whose approved system user the client acts as. */
@@ -397,6 +410,65 @@ public class BrokerProperties {
     /** @param maxRetryAfter the longest Retry-After */
     public void setMaxRetryAfter(Duration maxRetryAfter) {
       this.maxRetryAfter = maxRetryAfter;
+    }
+  }
+
+  /**
+   * TUS uploads of every BrokerClient the starter builds (see BrokerClient.Builder). The defaults are literals so
+   * that the configuration metadata shows them; a test holds them equal to BrokerClient's.
+   */
+  public static class Upload {
+    /** Files of at least this size are uploaded with TUS (resumable, in parallel parts); smaller ones in one POST. */
+    private DataSize tusThreshold = DataSize.ofMegabytes(64);
+    /** Bytes per TUS PATCH, below 2GB (a file of more than 50,000 chunks gets larger ones: Azure's block limit). */
+    private DataSize tusChunkSize = DataSize.ofMegabytes(8);
+    /** Parts of a TUS upload sent in parallel, each on its own connection (1 to 64; 1 for sequential). */
+    private int tusParallelParts = 4;
+
+    /** @return the TUS threshold */
+    public DataSize getTusThreshold() {
+      return tusThreshold;
+    }
+
+    /** @param tusThreshold the TUS threshold */
+    public void setTusThreshold(DataSize tusThreshold) {
+      this.tusThreshold = tusThreshold;
+    }
+
+    /** @return the bytes per PATCH */
+    public DataSize getTusChunkSize() {
+      return tusChunkSize;
+    }
+
+    /** @param tusChunkSize the bytes per PATCH */
+    public void setTusChunkSize(DataSize tusChunkSize) {
+      this.tusChunkSize = tusChunkSize;
+    }
+
+    /** @return the parallel parts */
+    public int getTusParallelParts() {
+      return tusParallelParts;
+    }
+
+    /** @param tusParallelParts the parallel parts */
+    public void setTusParallelParts(int tusParallelParts) {
+      this.tusParallelParts = tusParallelParts;
+    }
+  }
+
+  /** Micrometer metrics and tracing (with broker-client-micrometer and a MeterRegistry or ObservationRegistry). */
+  public static class Metrics {
+    /** Whether the clients report to the application's MeterRegistry and ObservationRegistry. */
+    private boolean enabled = true;
+
+    /** @return whether metrics are on */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** @param enabled whether metrics are on */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
     }
   }
 

@@ -19,6 +19,9 @@ import no.brokerclient.model.ResourceId;
  * any network call; every message names the property and none shows a secret's value.
  */
 final class BrokerPropertiesValidator {
+  /** BrokerClient.Builder.tusChunkSize's limit (2 GiB, exclusive). */
+  private static final long TUS_CHUNK_LIMIT = 2L << 30;
+
   private BrokerPropertiesValidator() {}
 
   static void validate(BrokerProperties p) {
@@ -41,6 +44,20 @@ final class BrokerPropertiesValidator {
     positive("broker.retry.initial-backoff", p.getRetry().getInitialBackoff());
     positive("broker.retry.max-backoff", p.getRetry().getMaxBackoff());
     events(p);
+    upload(p.getUpload());
+  }
+
+  private static void upload(BrokerProperties.Upload u) {
+    if (u.getTusThreshold() == null || u.getTusThreshold().toBytes() < 1) {
+      throw new BrokerConfigurationException("broker.upload.tus-threshold", "must be a positive size");
+    }
+    if (u.getTusChunkSize() == null || u.getTusChunkSize().toBytes() < 1
+        || u.getTusChunkSize().toBytes() >= TUS_CHUNK_LIMIT) {
+      throw new BrokerConfigurationException("broker.upload.tus-chunk-size", "must be a positive size below 2GB");
+    }
+    if (u.getTusParallelParts() < 1 || u.getTusParallelParts() > 64) {
+      throw new BrokerConfigurationException("broker.upload.tus-parallel-parts", "must be 1 to 64");
+    }
   }
 
   /** @return whether the platform is on this machine (FakeAltinn), where http and localhost webhooks are fine */

@@ -55,8 +55,9 @@ class BrokerAutoConfigurationTest {
   /** The starter's auto-configurations against a fake, with the sender role for {@link #ORG}. */
   static ApplicationContextRunner runner(FakeAltinn altinn, String clientId, String jwk) {
     return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(BrokerAutoConfiguration.class, BrokerEventsAutoConfiguration.class,
-            BrokerHealthAutoConfiguration.class, BrokerDurableAutoConfiguration.class))
+        .withConfiguration(AutoConfigurations.of(BrokerMetricsAutoConfiguration.class, BrokerAutoConfiguration.class,
+            BrokerEventsAutoConfiguration.class, BrokerHealthAutoConfiguration.class,
+            BrokerDurableAutoConfiguration.class))
         .withPropertyValues(
             "broker.platform-url=" + altinn.platformUrl(),
             "broker.maskinporten.issuer=" + altinn.maskinportenIssuer(),

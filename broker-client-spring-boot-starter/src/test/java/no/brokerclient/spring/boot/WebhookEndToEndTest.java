@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.nimbusds.jose.jwk.RSAKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import no.brokerclient.events.BrokerEventListener;
 import no.brokerclient.events.EventsClient;
 import no.brokerclient.events.WebhookHandler;
 import no.brokerclient.model.FileTransferInitialize;
+import no.brokerclient.micrometer.MicrometerTelemetry;
 import no.brokerclient.model.FileTransferOverview;
 import no.brokerclient.spring.boot.test.EnableFakeAltinn;
 import no.brokerclient.testing.CapturedLogs;
@@ -32,6 +34,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
@@ -63,6 +66,8 @@ class WebhookEndToEndTest {
   @Autowired BrokerStatus status;
   @Autowired Received received;
   @Autowired Environment environment;
+  @Autowired MeterRegistry meters;
+  @Autowired ApplicationContext context;
   @Value("${local.server.port}") int port;
 
   @Test
@@ -88,6 +93,15 @@ class WebhookEndToEndTest {
     });
     assertThat(CapturedLogs.lines()).anyMatch(l -> l.contains("Altinn Events subscription")
         && l.contains("created") && l.contains("urn:altinn:resource:starter-resource"));
+
+    // Actuator's MeterRegistry and ObservationRegistry: the sending client, the Events client and the webhook report.
+    assertThat(context.getBeansOfType(MicrometerTelemetry.class)).hasSize(1);
+    assertThat(context.containsBean("brokerObservationCustomizer")).isTrue();
+    assertThat(meters.find(MicrometerTelemetry.HTTP_REQUESTS).timers()).map(t -> t.getId().getTag("operation"))
+        .contains("createSubscription").containsAnyOf("upload", "initializeAndUpload");
+    assertThat(meters.find(MicrometerTelemetry.TRANSFERS).tag("direction", "upload").timers()).isNotEmpty();
+    assertThat(meters.find(MicrometerTelemetry.WEBHOOK_DELIVERIES).tag("outcome", "ok").counter()).isNotNull()
+        .satisfies(c -> assertThat(c.count()).isPositive());
   }
 
   @Test
