@@ -67,6 +67,7 @@ public final class MicrometerTelemetry extends TelemetryListener {
     this.registry = Objects.requireNonNull(registry, "registry");
     TimeGauge.builder(CLOCK_OFFSET, clockOffsetMillis, TimeUnit.MILLISECONDS, AtomicLong::doubleValue)
         .description("Maskinporten's clock minus the local clock, as last measured from its Date header")
+        .strongReference(true) // a weakly held value reads NaN once the GC takes it, even while clients report
         .register(registry);
   }
 
