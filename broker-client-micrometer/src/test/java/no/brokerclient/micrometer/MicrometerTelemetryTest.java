@@ -257,6 +257,16 @@ class MicrometerTelemetryTest {
   }
 
   @Test
+  void theClockOffsetGaugeOutlivesTheTelemetryObject() {
+    SimpleMeterRegistry alone = new SimpleMeterRegistry();
+    new MicrometerTelemetry(alone); // nobody keeps it: a weakly held gauge value reads NaN once it is collected
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+    }
+    assertEquals(0, alone.find(MicrometerTelemetry.CLOCK_OFFSET).timeGauge().value());
+  }
+
+  @Test
   void webhookOutcomesAndPollerCatches() {
     assertEquals(1, count("brokerclient.webhook.deliveries", "outcome", "bad_secret"));
     assertTrue(count("brokerclient.webhook.deliveries", "outcome", "validation") >= 1);
