@@ -256,20 +256,23 @@ final class Http1 {
     return Long.parseLong(first);
   }
 
+  /** A body stream whose single-byte {@code read()} goes through its bulk read. */
+  private abstract static class BulkStream extends InputStream {
+    @Override
+    public final int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+  }
+
   /** A body of a declared length. */
-  private static final class Fixed extends InputStream {
+  private static final class Fixed extends BulkStream {
     private final Input in;
     private long left;
 
     Fixed(Input in, long length) {
       this.in = in;
       this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -287,19 +290,13 @@ final class Http1 {
   }
 
   /** A chunked body (RFC 9112 §7.1); chunk extensions and trailers are read and ignored, within the line limits. */
-  private static final class Chunked extends InputStream {
+  private static final class Chunked extends BulkStream {
     private final Input in;
     private long left;
     private boolean done;
 
     Chunked(Input in) {
       this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -352,7 +349,7 @@ final class Http1 {
   }
 
   /** Runs a hook before the first read and one at the end of the body. */
-  private static final class Hooked extends InputStream {
+  private static final class Hooked extends BulkStream {
     private final InputStream in;
     private Runnable beforeFirstRead;
     private Runnable atEnd;
@@ -361,12 +358,6 @@ final class Http1 {
       this.in = in;
       this.beforeFirstRead = beforeFirstRead;
       this.atEnd = atEnd;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
