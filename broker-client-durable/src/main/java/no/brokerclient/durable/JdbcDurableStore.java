@@ -58,7 +58,8 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
   public static final String DEFAULT_PREFIX = "broker_";
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
   private static final Pattern TABLES =
-      Pattern.compile("\\bbroker_(?=(inbox|outbox|schema_version|upload_checkpoint)\\b|inbox_|outbox_|upload_checkpoint_)");
+      Pattern.compile("\\bbroker_(?=(inbox|outbox|schema_version|upload_checkpoint)\\b"
+          + "|inbox_|outbox_|upload_checkpoint_)");
   private static final String INBOX_COLUMNS = "file_transfer_id, state, source, attempts, claims, next_attempt_at,"
       + " last_error, owner, claim_token, lease_until, file_path, file_size, md5, created_at, updated_at";
   private static final String OUTBOX_COLUMNS = "submission_id, state, request_json, file_path, file_transfer_id,"
@@ -115,8 +116,9 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
   }
 
   /**
-   * The TUS upload checkpoints in this store's database, for {@link no.brokerclient.BrokerClient.Builder#uploadCheckpoints}
-   * (so that any instance can resume an upload another one started) and for the {@link Outbox}.
+   * The TUS upload checkpoints in this store's database, for {@link
+   * no.brokerclient.BrokerClient.Builder#uploadCheckpoints} (so that any instance can resume an upload another one
+   * started) and for the {@link Outbox}.
    *
    * @return the checkpoint store on table {@code <prefix>upload_checkpoint}
    */

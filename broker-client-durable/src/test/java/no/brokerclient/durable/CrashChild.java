@@ -13,9 +13,9 @@ import no.brokerclient.durable.internal.DriverDataSource;
  * The process the crash tests kill: runs an inbox or an outbox against the parent's FakeAltinn and database and,
  * at the chosen point, prints {@code CRASHPOINT <id>} and waits to be killed with {@code destroyForcibly}.
  *
- * <p>Arguments: {@code inbox|outbox|outbox-tus point platformUrl issuer clientId jwkFile jdbcUrl prefix directory id|file}: the
- * inbox offers the file transfer id, the outbox submits the file ({@code outbox-tus}: with TUS in {@link #TUS_PARTS}
- * parts, checkpoints in the database).
+ * <p>Arguments: {@code inbox|outbox|outbox-tus point platformUrl issuer clientId jwkFile jdbcUrl prefix directory
+ * id|file}: the inbox offers the file transfer id, the outbox submits the file ({@code outbox-tus}: with TUS in
+ * {@link #TUS_PARTS} parts, checkpoints in the database).
  */
 public final class CrashChild {
   static final Duration LEASE = Duration.ofSeconds(2);

@@ -57,8 +57,13 @@ class OutboxTusTest extends WithFakeAltinn {
     return left;
   }
 
-  private static JdbcDurableStore replicaStore(JdbcDurableStore a) {
-    return JdbcDurableStore.builder(a.dataSource()).tablePrefix(a.tablePrefix()).build();
+  /** Replica B: its own store object, client and outbox on A's database; runs until the submission is final. */
+  private OutboxEntry replicaBFinishes(JdbcDurableStore a, OutboxEntry left, StepHook hook) throws Exception {
+    JdbcDurableStore storeB = JdbcDurableStore.builder(a.dataSource()).tablePrefix(a.tablePrefix()).build();
+    try (BrokerClient b = altinn.tusSender(PARTS, storeB.uploadCheckpoints());
+        Outbox outbox = outbox(b, storeB, "replica-b", hook).start()) {
+      return outbox.await(left.submissionId(), Duration.ofSeconds(60));
+    }
   }
 
   @ParameterizedTest
@@ -70,12 +75,7 @@ class OutboxTusTest extends WithFakeAltinn {
     UUID id = left.fileTransferId();
     long sentByA = altinn.fake.tus().bytesReceived(id);
 
-    JdbcDurableStore storeB = replicaStore(store);
-    OutboxEntry done;
-    try (BrokerClient b = altinn.tusSender(PARTS, storeB.uploadCheckpoints());
-        Outbox outbox = outbox(b, storeB, "replica-b", StepHook.NONE).start()) {
-      done = outbox.await(left.submissionId(), Duration.ofSeconds(60));
-    }
+    OutboxEntry done = replicaBFinishes(store, left, StepHook.NONE);
     assertEquals(OutboxState.PUBLISHED, done.state(), String.valueOf(done.lastError()));
     assertEquals(id, done.fileTransferId(), "the same transfer, resumed");
     assertEquals(2, done.claims(), "claimed by A, then by B");
@@ -101,16 +101,11 @@ class OutboxTusTest extends WithFakeAltinn {
     FakeBrokerTus tus = altinn.fake.tus();
     tus.expiry(Duration.ZERO); // Broker's 24 h without PATCH or HEAD have passed: HEAD answers 404
 
-    JdbcDurableStore storeB = replicaStore(store);
-    OutboxEntry done;
-    try (BrokerClient b = altinn.tusSender(PARTS, storeB.uploadCheckpoints());
-        Outbox outbox = outbox(b, storeB, "replica-b", (step, id) -> {
-          if (step == Outbox.Step.INITIALIZED) {
-            tus.expiry(Duration.ofHours(24)); // the new transfer's upload does not expire
-          }
-        }).start()) {
-      done = outbox.await(left.submissionId(), Duration.ofSeconds(60));
-    }
+    OutboxEntry done = replicaBFinishes(store, left, (step, id) -> {
+      if (step == Outbox.Step.INITIALIZED) {
+        tus.expiry(Duration.ofHours(24)); // the new transfer's upload does not expire
+      }
+    });
     assertEquals(OutboxState.PUBLISHED, done.state(), String.valueOf(done.lastError()));
     assertNotEquals(left.fileTransferId(), done.fileTransferId(), "a new transfer");
     assertEquals(2, initializeCalls(), "one new initialize after the expiry, no more");

@@ -37,11 +37,11 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@link DataSource}: a {@link JdbcDurableStore} on it ({@code broker.durable.table-prefix}, {@code
  * .create-schema}); unless {@code broker.durable.upload-checkpoints=false}, a {@link BrokerClientCustomizer} that
  * gives every client the starter builds the store's {@linkplain JdbcDurableStore#uploadCheckpoints() TUS checkpoint
- * table}, so any instance resumes another's upload; an {@link Outbox} when {@code broker.roles} has {@code sender}; an {@link Inbox} when it has
- * {@code recipient} and the application defines an {@link InboxHandler} bean. Each backs off for the
- * application's own. The webhook and the pollers feed them ({@code published} events become inbox rows, the
- * sender's events advance the outbox); their workers start once the application is ready and stop gracefully on
- * shutdown ({@link BrokerDurableWorkers}).
+ * table}, so any instance resumes another's upload; an {@link Outbox} when {@code broker.roles} has {@code sender};
+ * an {@link Inbox} when it has {@code recipient} and the application defines an {@link InboxHandler} bean. Each
+ * backs off for the application's own. The webhook and the pollers feed them ({@code published} events become inbox
+ * rows, the sender's events advance the outbox); their workers start once the application is ready and stop
+ * gracefully on shutdown ({@link BrokerDurableWorkers}).
  */
 @AutoConfiguration(after = BrokerAutoConfiguration.class, afterName = {
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration", // Boot 3
