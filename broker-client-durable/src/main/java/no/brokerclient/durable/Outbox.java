@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  *       BrokerClient#resumeUpload} from its checkpoint, sending only what Broker lacks, on whichever instance
  *       claims it, when the client keeps its checkpoints in the database ({@link
  *       JdbcDurableStore#uploadCheckpoints()}). Without a checkpoint (a streamed upload still running, or a TUS
- *       upload cut between its create and its checkpoint) the attempt is retried later, until Broker fails the idle
- *       transfer (after 24 h) and a new one is initialized. An upload Broker expired (24 h without a PATCH or HEAD:
+ *       upload cut between its create and its checkpoint) the attempt is retried later, each try counting as an
+ *       attempt (so with the default settings the submission is quarantined before Broker fails the idle transfer
+ *       after 24 h; a try after that initializes a new one). An upload Broker expired (24 h without a PATCH or HEAD:
  *       404) or that cannot be resumed ({@link UploadStalledException}) is <em>abandoned</em>: its transfer stays
  *       {@code UploadStarted} until Broker fails it, so it is never published, and a new transfer is initialized
  *       with the same {@code sendersFileTransferReference} (recorded {@code INITIALIZING} first, and reconciled
