@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,28 +36,30 @@ import no.brokerclient.durable.internal.Requests;
  * <pre>{@code
  * DataSource ds = ...;                                   // your pool (HikariCP, the container's), PostgreSQL
  * JdbcDurableStore store = JdbcDurableStore.builder(ds)
- *     .tablePrefix("broker_")       // the default: broker_inbox, broker_outbox, broker_schema_version
+ *     .tablePrefix("broker_")       // the default: broker_inbox, broker_outbox, broker_upload_checkpoint, …
  *     .build();
  * }</pre>
  *
  * <h2>Schema</h2>
  * On first use ({@link #initialize()}) the store creates its tables from {@code no/brokerclient/durable/schema/v1.sql}
- * (shipped in the jar for DBAs) and records version {@value #SCHEMA_VERSION} in {@code <prefix>schema_version}. With
- * {@link Builder#createSchema createSchema(false)} it only checks that the version is there. A database with a newer
- * version than this SDK knows is refused.
+ * and {@code v2.sql} (shipped in the jar for DBAs; a database at version 1 gets only {@code v2.sql}, the {@linkplain
+ * #uploadCheckpoints() upload checkpoint} table) and records version {@value #SCHEMA_VERSION} in {@code
+ * <prefix>schema_version}. With {@link Builder#createSchema createSchema(false)} it only checks that the version is
+ * there. A database with a newer version than this SDK knows is refused.
  *
  * <p>Each operation takes a connection from the {@link DataSource} and returns it; use a pool. Thread-safe.
  * Timestamps are written from the inbox's and outbox's clocks: keep the instances' clocks in NTP sync (leases are
  * minutes, so seconds of skew are harmless).
  */
 public final class JdbcDurableStore implements DurableStore, AutoCloseable {
-  /** The schema version this SDK writes and reads. */
-  public static final int SCHEMA_VERSION = 1;
+  /** The schema version this SDK writes and reads: 1 inbox and outbox, 2 upload checkpoints. */
+  public static final int SCHEMA_VERSION = 2;
   /** The table prefix when none is set. */
   public static final String DEFAULT_PREFIX = "broker_";
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
   private static final Pattern TABLES =
-      Pattern.compile("\\bbroker_(?=(inbox|outbox|schema_version)\\b|inbox_|outbox_)");
+      Pattern.compile("\\bbroker_(?=(inbox|outbox|schema_version|upload_checkpoint)\\b"
+          + "|inbox_|outbox_|upload_checkpoint_)");
   private static final String INBOX_COLUMNS = "file_transfer_id, state, source, attempts, claims, next_attempt_at,"
       + " last_error, owner, claim_token, lease_until, file_path, file_size, md5, created_at, updated_at";
   private static final String OUTBOX_COLUMNS = "submission_id, state, request_json, file_path, file_transfer_id,"
@@ -67,6 +70,7 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
   private final String prefix;
   private final boolean createSchema;
   private final boolean embedded;
+  private final JdbcUploadCheckpointStore uploadCheckpoints;
   private volatile boolean initialized;
 
   private JdbcDurableStore(Builder b, boolean embedded) {
@@ -74,6 +78,7 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     this.prefix = b.prefix;
     this.createSchema = b.createSchema;
     this.embedded = embedded;
+    this.uploadCheckpoints = new JdbcUploadCheckpointStore(this, Clock.systemUTC());
   }
 
   /**
@@ -110,6 +115,17 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     return prefix;
   }
 
+  /**
+   * The TUS upload checkpoints in this store's database, for {@link
+   * no.brokerclient.BrokerClient.Builder#uploadCheckpoints} (so that any instance can resume an upload another one
+   * started) and for the {@link Outbox}.
+   *
+   * @return the checkpoint store on table {@code <prefix>upload_checkpoint}
+   */
+  public JdbcUploadCheckpointStore uploadCheckpoints() {
+    return uploadCheckpoints;
+  }
+
   /** @return the embedded store's data source (to run your own queries); or the one given to the builder */
   public DataSource dataSource() {
     return dataSource;
@@ -130,10 +146,12 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
       if (version < SCHEMA_VERSION) {
         if (!createSchema) {
           throw new DurableStoreException("The database has no " + prefix + "schema_version " + SCHEMA_VERSION
-              + " (found " + version + "): run no/brokerclient/durable/schema/v1.sql from broker-client-durable (with"
-              + " the prefix " + prefix + ") or build the store with createSchema(true)", null);
+              + " (found " + version + "): run no/brokerclient/durable/schema/v" + (version + 1) + ".sql"
+              + (version + 1 < SCHEMA_VERSION ? " to v" + SCHEMA_VERSION + ".sql" : "") + " from"
+              + " broker-client-durable (with the prefix " + prefix + ") or build the store with createSchema(true)",
+              null);
         }
-        createSchema();
+        createSchema(version);
       } else if (version > SCHEMA_VERSION) {
         throw new DurableStoreException("The database schema " + prefix + "schema_version is " + version
             + ", newer than this SDK (" + SCHEMA_VERSION + "): upgrade broker-client-durable", null);
@@ -163,8 +181,13 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     return state != null && (state.equals("42P01") || state.startsWith("42S0"));
   }
 
-  private void createSchema() {
-    String sql = TABLES.matcher(schemaSql()).replaceAll(prefix);
+  /** Runs the schema files after {@code from} (0: all) in one transaction. */
+  private void createSchema(int from) {
+    StringBuilder all = new StringBuilder();
+    for (int v = from + 1; v <= SCHEMA_VERSION; v++) {
+      all.append(schemaSql(v)).append('\n');
+    }
+    String sql = TABLES.matcher(all).replaceAll(prefix);
     try (Connection c = connection()) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
@@ -185,15 +208,27 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     }
   }
 
-  /** @return the shipped schema SQL (table names with the default prefix) */
+  /**
+   * @return the shipped schema SQL, every version in order ({@code schema/v1.sql}, {@code schema/v2.sql}; table
+   *     names with the default prefix); each file can be run again without harm
+   */
   public static String schemaSql() {
-    try (InputStream in = JdbcDurableStore.class.getResourceAsStream("schema/v1.sql")) {
+    StringBuilder all = new StringBuilder();
+    for (int v = 1; v <= SCHEMA_VERSION; v++) {
+      all.append(schemaSql(v)).append('\n');
+    }
+    return all.toString();
+  }
+
+  private static String schemaSql(int version) {
+    String name = "schema/v" + version + ".sql";
+    try (InputStream in = JdbcDurableStore.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("schema/v1.sql missing from broker-client-durable");
+        throw new IllegalStateException(name + " missing from broker-client-durable");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read schema/v1.sql", e);
+      throw new IllegalStateException("cannot read " + name, e);
     }
   }
 
@@ -350,7 +385,7 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------- claims
 
-  private interface Row<T> {
+  interface Row<T> {
     T read(ResultSet r) throws SQLException;
   }
 
@@ -482,7 +517,7 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     return dataSource.getConnection();
   }
 
-  private int update(String what, String sql, Object... args) {
+  int update(String what, String sql, Object... args) {
     try (Connection c = connection(); PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, args);
       return s.executeUpdate();
@@ -491,7 +526,7 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     }
   }
 
-  private <T> List<T> query(String sql, Row<T> row, Object... args) {
+  <T> List<T> query(String sql, Row<T> row, Object... args) {
     try (Connection c = connection(); PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, args);
       List<T> out = new ArrayList<>();
@@ -512,7 +547,7 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
     }
   }
 
-  private static OffsetDateTime ts(Instant i) {
+  static OffsetDateTime ts(Instant i) {
     return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
   }
 
@@ -569,7 +604,7 @@ public final class JdbcDurableStore implements DurableStore, AutoCloseable {
 
     /**
      * @param create create the tables on first use when missing; default {@code true}. With {@code false} the
-     *     schema must have been installed by a DBA from {@code schema/v1.sql}
+     *     schema must have been installed by a DBA from {@code schema/v1.sql} and {@code v2.sql}
      * @return this
      */
     public Builder createSchema(boolean create) {

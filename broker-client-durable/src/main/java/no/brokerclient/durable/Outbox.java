@@ -11,10 +11,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import no.brokerclient.BrokerClient;
+import no.brokerclient.BrokerNotFoundException;
 import no.brokerclient.BrokerTimeoutException;
 import no.brokerclient.BrokerValidationException;
 import no.brokerclient.FileTransferFailedException;
 import no.brokerclient.Role;
+import no.brokerclient.UploadCheckpointStore;
+import no.brokerclient.UploadMode;
+import no.brokerclient.UploadStalledException;
 import no.brokerclient.events.BrokerEventListener;
 import no.brokerclient.events.EventRole;
 import no.brokerclient.events.EventType;
@@ -42,9 +46,28 @@ import org.slf4j.LoggerFactory;
  * The state is recorded before each call that changes something at Broker ({@link OutboxState#INITIALIZING} before
  * initialize), so after a crash another instance (after the lease) knows what may have happened: an initialize that
  * may have reached Broker is looked up with {@link BrokerClient#findInitialized} (matching the reference and file
- * name) instead of initializing twice; an upload that was cut off is checked with the overview: a transfer that
- * Broker failed because the upload broke off is initialized anew (Broker cannot resume a streamed upload; resumable
- * TUS uploads come later), one that Broker received is not uploaded again.
+ * name) instead of initializing twice; an upload that was cut off is checked with the overview:
+ *
+ * <ul>
+ *   <li>{@code Initialized} (nothing arrived): uploaded from the start;</li>
+ *   <li>{@code UploadStarted}: a TUS upload (files of at least the client's {@code tusThreshold}, default 64 MiB,
+ *       in {@link UploadMode#AUTO}; see {@link Builder#uploadMode}) is finished with {@link
+ *       BrokerClient#resumeUpload} from its checkpoint, sending only what Broker lacks, on whichever instance
+ *       claims it, when the client keeps its checkpoints in the database ({@link
+ *       JdbcDurableStore#uploadCheckpoints()}). Without a checkpoint (a streamed upload still running, or a TUS
+ *       upload cut between its create and its checkpoint) the attempt is retried later, each try counting as an
+ *       attempt (so with the default settings the submission is quarantined before Broker fails the idle transfer
+ *       after 24 h; a try after that initializes a new one). An upload Broker expired (24 h without a PATCH or HEAD:
+ *       404) or that cannot be resumed ({@link UploadStalledException}) is <em>abandoned</em>: its transfer stays
+ *       {@code UploadStarted} until Broker fails it, so it is never published, and a new transfer is initialized
+ *       with the same {@code sendersFileTransferReference} (recorded {@code INITIALIZING} first, and reconciled
+ *       by {@code findInitialized} after a crash, which reuses only {@code Initialized} transfers, never the
+ *       abandoned one): recipients get the file once;</li>
+ *   <li>{@code Failed} or {@code Cancelled} (a streamed upload that broke off): initialized anew, as above;</li>
+ *   <li>received ({@code UploadProcessing} and later): not uploaded again.</li>
+ * </ul>
+ * The checkpoint row of a transfer is deleted when its upload completes, and when the outbox finishes or abandons
+ * the transfer.
  *
  * <h2>Events</h2>
  * {@link #listener()} moves uploaded submissions to {@code PUBLISHED} or {@code FAILED} on the sender's {@code
@@ -68,6 +91,8 @@ public final class Outbox implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
   private final StepHook hook;
+  private final UploadMode uploadMode;
+  private final UploadCheckpointStore checkpoints;
   private final Workers<OutboxEntry> workers;
 
   private Outbox(Builder b) {
@@ -78,6 +103,9 @@ public final class Outbox implements AutoCloseable {
     this.settings = b.settings;
     this.clock = b.clock;
     this.hook = b.hook;
+    this.uploadMode = b.uploadMode;
+    this.checkpoints = b.checkpoints != null ? b.checkpoints
+        : b.store instanceof JdbcDurableStore j ? j.uploadCheckpoints() : UploadCheckpointStore.besideFile();
     this.workers = new Workers<>("outbox", "outbox", store, settings, clock,
         max -> store.claimOutbox(instanceId, max, clock.instant(), settings.lease()), OutboxEntry::submissionId,
         OutboxEntry::claim, this::process);
@@ -230,7 +258,7 @@ public final class Outbox implements AutoCloseable {
         }
       }
       if (e.state() == OutboxState.INITIALIZED) {
-        client.upload(e.fileTransferId(), e.file(), hook.halfway(Step.UPLOADING, e.submissionId()));
+        client.upload(e.fileTransferId(), e.file(), hook.halfway(Step.UPLOADING, e.submissionId()), uploadMode);
         e = save(e.to(OutboxState.UPLOADED, e.fileTransferId(), FileTransferStatus.UPLOAD_PROCESSING.value()),
             OutboxState.INITIALIZED, held);
         if (e == null) {
@@ -257,7 +285,7 @@ public final class Outbox implements AutoCloseable {
   /**
    * After a crash or failure in {@code INITIALIZED}: what did Broker get? Still {@code Initialized}: upload.
    * Received ({@code UploadProcessing} and later): do not upload again. Failed or cancelled (the upload broke off):
-   * start over with a new transfer. {@code UploadStarted}: an upload is (still) running at Broker: try later.
+   * start over with a new transfer. {@code UploadStarted}: resume the TUS upload (see {@link #resume}).
    */
   private OutboxEntry checkUpload(OutboxEntry e, Workers.Held held) {
     FileTransferOverview o = client.getOverview(e.fileTransferId());
@@ -265,24 +293,66 @@ public final class Outbox implements AutoCloseable {
     if (FileTransferStatus.INITIALIZED.equals(s)) {
       return e;
     }
+    if (FileTransferStatus.UPLOAD_STARTED.equals(s)) {
+      return resume(e, held);
+    }
     if (FileTransferStatus.UPLOAD_PROCESSING.equals(s) || FileTransferStatus.PUBLISHED.equals(s)
         || FileTransferStatus.ALL_CONFIRMED_DOWNLOADED.equals(s)) {
       return save(e.to(OutboxState.UPLOADED, e.fileTransferId(), s.value()), OutboxState.INITIALIZED, held);
     }
     if (FileTransferStatus.FAILED.equals(s) || FileTransferStatus.CANCELLED.equals(s)
         || FileTransferStatus.PURGED.equals(s)) {
-      LOG.info("Outbox: transfer {} of submission {} is {} ({}): initializing a new one", e.fileTransferId(),
-          e.submissionId(), s, o.fileTransferStatusText());
-      int attempt = e.attempts() + 1;
-      if (settings.quarantine(attempt)) {
-        fail(e, new IllegalStateException("transfer " + e.fileTransferId() + " is " + s));
-        return null;
-      }
-      OutboxEntry again = e.failed(OutboxState.RECORDED, attempt, e.nextAttemptAt(), "transfer " + e.fileTransferId()
-          + " is " + s + ": " + o.fileTransferStatusText()).to(OutboxState.RECORDED, null, s.value());
-      return save(again, OutboxState.INITIALIZED, held);
+      return abandon(e, s, s + ": " + o.fileTransferStatusText(), held);
     }
     throw new IllegalStateException("transfer " + e.fileTransferId() + " is " + s + "; trying again later");
+  }
+
+  /**
+   * {@code UploadStarted} after a crash or failure: finishes a TUS upload from its checkpoint (whichever instance
+   * began it). Without a checkpoint the client refuses before sending anything and the attempt is retried later. An
+   * upload Broker no longer knows (expired after 24 h idle: 404) or cannot finish (HEAD and PATCH never agree) is
+   * abandoned for a new transfer; the old one is never published.
+   */
+  private OutboxEntry resume(OutboxEntry e, Workers.Held held) {
+    if (held.lost()) {
+      return null;
+    }
+    try {
+      client.resumeUpload(e.fileTransferId(), e.file(), hook.halfway(Step.UPLOADING, e.submissionId()));
+    } catch (BrokerNotFoundException | UploadStalledException ex) {
+      return abandon(e, FileTransferStatus.UPLOAD_STARTED, "UploadStarted, and its TUS upload cannot be resumed ("
+          + ex.getMessage() + ")", held);
+    }
+    LOG.info("Outbox: resumed the TUS upload of transfer {} (submission {})", e.fileTransferId(), e.submissionId());
+    return save(e.to(OutboxState.UPLOADED, e.fileTransferId(), FileTransferStatus.UPLOAD_PROCESSING.value()),
+        OutboxState.INITIALIZED, held);
+  }
+
+  /** Gives up the submission's transfer (it can never be published) and goes back to initialize a new one. */
+  private OutboxEntry abandon(OutboxEntry e, FileTransferStatus s, String why, Workers.Held held) {
+    LOG.info("Outbox: transfer {} of submission {} is {}: initializing a new one", e.fileTransferId(),
+        e.submissionId(), why);
+    forgetCheckpoint(e);
+    int attempt = e.attempts() + 1;
+    if (settings.quarantine(attempt)) {
+      fail(e, new IllegalStateException("transfer " + e.fileTransferId() + " is " + s));
+      return null;
+    }
+    OutboxEntry again = e.failed(OutboxState.RECORDED, attempt, e.nextAttemptAt(), "transfer " + e.fileTransferId()
+        + " is " + why).to(OutboxState.RECORDED, null, s.value());
+    return save(again, OutboxState.INITIALIZED, held);
+  }
+
+  /** Deletes the transfer's TUS checkpoint, if any; a store that cannot do it now only leaves a small row. */
+  private void forgetCheckpoint(OutboxEntry e) {
+    if (e.fileTransferId() == null) {
+      return;
+    }
+    try {
+      checkpoints.delete(e.fileTransferId(), e.file());
+    } catch (RuntimeException ex) {
+      LOG.warn("Outbox: could not delete the TUS checkpoint of transfer {}: {}", e.fileTransferId(), ex.toString());
+    }
   }
 
   /** @return the transfer an earlier initialize of this submission created, if Broker has one */
@@ -314,6 +384,7 @@ public final class Outbox implements AutoCloseable {
         brokerStatus);
     if (store.saveOutbox(done, e.state(), true, clock.instant())) {
       LOG.info("Outbox: submission {} (transfer {}) is {}", e.submissionId(), e.fileTransferId(), end);
+      forgetCheckpoint(e);
     }
   }
 
@@ -324,6 +395,9 @@ public final class Outbox implements AutoCloseable {
         f.error());
     if (store.saveOutbox(next, e.state(), true, now)) {
       f.log(LOG, "Outbox: submission " + e.submissionId(), e.state());
+      if (f.quarantined()) {
+        forgetCheckpoint(e);
+      }
     }
   }
 
@@ -346,6 +420,8 @@ public final class Outbox implements AutoCloseable {
     private BrokerClient client;
     private DurableStore store;
     private Duration publishTimeout = Duration.ofMinutes(10);
+    private UploadMode uploadMode = UploadMode.AUTO;
+    private UploadCheckpointStore checkpoints;
 
     private Builder() {}
 
@@ -377,6 +453,34 @@ public final class Outbox implements AutoCloseable {
      */
     public Builder publishTimeout(Duration timeout) {
       this.publishTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * @param mode how the workers upload; default {@link UploadMode#AUTO}: TUS for files of at least the client's
+     *     {@link BrokerClient.Builder#tusThreshold tusThreshold} (default 64 MiB), resumable after a crash from any
+     *     instance; one streamed POST below it. {@link UploadMode#STREAM} never uses TUS (a cut upload is then sent
+     *     again from zero, to a new transfer)
+     * @return this
+     */
+    public Builder uploadMode(UploadMode mode) {
+      this.uploadMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * The store the {@linkplain #client client} keeps its TUS checkpoints in ({@link
+     * BrokerClient.Builder#uploadCheckpoints}): the outbox deletes a transfer's checkpoint when it finishes or
+     * abandons the transfer. Give the client and the outbox the same one; for resuming on another instance it must
+     * be shared, as {@link JdbcDurableStore#uploadCheckpoints()} is.
+     *
+     * @param store the checkpoint store; default {@link JdbcDurableStore#uploadCheckpoints()} when the {@linkplain
+     *     #store store} is a {@link JdbcDurableStore}, else {@link UploadCheckpointStore#besideFile()} (the client's
+     *     default)
+     * @return this
+     */
+    public Builder uploadCheckpoints(UploadCheckpointStore store) {
+      this.checkpoints = Objects.requireNonNull(store, "store");
       return this;
     }
 

@@ -13,11 +13,14 @@ import no.brokerclient.durable.internal.DriverDataSource;
  * The process the crash tests kill: runs an inbox or an outbox against the parent's FakeAltinn and database and,
  * at the chosen point, prints {@code CRASHPOINT <id>} and waits to be killed with {@code destroyForcibly}.
  *
- * <p>Arguments: {@code inbox|outbox point platformUrl issuer clientId jwkFile jdbcUrl prefix directory id|file}: the
- * inbox offers the file transfer id, the outbox submits the file.
+ * <p>Arguments: {@code inbox|outbox|outbox-tus point platformUrl issuer clientId jwkFile jdbcUrl prefix directory
+ * id|file}: the inbox offers the file transfer id, the outbox submits the file ({@code outbox-tus}: with TUS in
+ * {@link #TUS_PARTS} parts, checkpoints in the database).
  */
 public final class CrashChild {
   static final Duration LEASE = Duration.ofSeconds(2);
+  /** Parallel parts of the {@code outbox-tus} mode's uploads. */
+  static final int TUS_PARTS = 2;
 
   private CrashChild() {}
 
@@ -49,7 +52,9 @@ public final class CrashChild {
       inbox.offer(UUID.fromString(args[9]));
       System.out.println("STARTED " + inbox.instanceId());
     } else {
-      BrokerClient client = TestAltinn.client(args[2], tokens, Role.SENDER);
+      BrokerClient client = mode.equals("outbox-tus")
+          ? TestAltinn.tusClient(args[2], tokens, TUS_PARTS, store.uploadCheckpoints())
+          : TestAltinn.client(args[2], tokens, Role.SENDER);
       Outbox outbox = Outbox.builder().client(client).store(store).instanceId("child").lease(LEASE)
           .pollInterval(Duration.ofMillis(100))
           .hook((step, id) -> {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Crash tests: a child JVM runs the inbox or outbox on embedded PostgreSQL and is killed with {@code
@@ -200,5 +201,48 @@ class CrashTest {
       assertTrue(all.stream().noneMatch(t -> t.fileTransferStatus().value().equals("Initialized")),
           "no orphan left in Initialized: " + all);
     }
+  }
+
+  @ParameterizedTest(name = "outbox on {0} killed mid-TUS upload")
+  @EnumSource(Databases.Engine.class)
+  void outboxKilledMidTusUploadIsResumedByAFreshInstance(Databases.Engine engine) throws Exception {
+    database(engine);
+    int size = OutboxTusTest.SIZE;
+    Path file = TestAltinn.file(dir, "crash.bin", size);
+    UUID submission;
+    try (Child child = child("outbox-tus", "uploading", "sender-system", altinn.senderJwk, file.toString())) {
+      submission = UUID.fromString(child.await("SUBMITTED", 60));
+      assertEquals(submission.toString(), child.await("CRASHPOINT", 60));
+      child.kill(); // halfway through the file, a PATCH in flight
+    }
+    JdbcDurableStore store = storeAfterKill();
+    OutboxEntry crashed = store.outboxEntry(submission).orElseThrow();
+    assertEquals(OutboxState.INITIALIZED, crashed.state());
+    UUID id = crashed.fileTransferId();
+    assertEquals("UploadStarted", altinn.fake.status(id));
+    assertEquals(1, OutboxTusTest.checkpointRows(store), "the child's checkpoint is in the database");
+    long sentByChild = altinn.fake.tus().bytesReceived(id);
+
+    OutboxEntry done;
+    try (BrokerClient client = altinn.tusSender(CrashChild.TUS_PARTS, store.uploadCheckpoints());
+        Outbox fresh = Outbox.builder().client(client).store(store).instanceId("fresh").lease(CrashChild.LEASE)
+            .pollInterval(Duration.ofMillis(100)).backoff(Duration.ofMillis(100), Duration.ofMillis(500))
+            .build().start()) {
+      done = fresh.await(submission, Duration.ofSeconds(60));
+    }
+    assertEquals(OutboxState.PUBLISHED, done.state(), String.valueOf(done.lastError()));
+    assertEquals(id, done.fileTransferId(), "the child's transfer, resumed");
+    assertEquals(0, done.attempts(), "a crash is not a failed attempt");
+    long initializes = altinn.fake.calls().stream()
+        .filter(c -> c.method().equals("POST") && c.path().equals("/broker/api/v1/filetransfer")).count();
+    assertEquals(1, initializes, "exactly one initialize");
+    long received = altinn.fake.tus().bytesReceived(id);
+    assertTrue(received <= size + CrashChild.TUS_PARTS * TestAltinn.TUS_CHUNK, "re-sent at most one chunk per"
+        + " part: " + received + " bytes received for " + size);
+    assertTrue(received - sentByChild < size, "the fresh instance sent only what Broker lacked");
+    try (BrokerClient c = altinn.sender()) {
+      assertEquals(Hex.md5(file), c.getOverview(id).checksum(), "the whole file arrived");
+    }
+    assertEquals(0, OutboxTusTest.checkpointRows(store), "the checkpoint row is gone after the upload");
   }
 }

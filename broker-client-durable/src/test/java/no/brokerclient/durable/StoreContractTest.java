@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The store's promises (idempotent records, exclusive claims, fencing, schema), on PostgreSQL and on H2. */
+/**
+ * The store's promises (idempotent records, exclusive claims, fencing, schema, TUS checkpoints: replace, load,
+ * delete, bounds, the v1 → v2 upgrade), on PostgreSQL and on H2.
+ */
 class StoreContractTest {
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
   private static final Duration LEASE = Duration.ofMinutes(1);
@@ -54,7 +58,8 @@ class StoreContractTest {
     JdbcDurableStore s = store(engine);
     JdbcDurableStore again = JdbcDurableStore.builder(s.dataSource()).tablePrefix(s.tablePrefix()).build();
     again.initialize();
-    assertEquals(List.of("1"), column(s, "SELECT version FROM " + s.tablePrefix() + "schema_version"));
+    assertEquals(List.of("1", "2"), column(s, "SELECT version FROM " + s.tablePrefix() + "schema_version ORDER BY"
+        + " version"));
     JdbcDurableStore checkOnly = JdbcDurableStore.builder(s.dataSource()).tablePrefix(s.tablePrefix())
         .createSchema(false).build();
     checkOnly.initialize(); // the schema is there: no error
@@ -64,7 +69,7 @@ class StoreContractTest {
   @EnumSource(Databases.Engine.class)
   void newerSchemaIsRefused(Databases.Engine engine) throws Exception {
     JdbcDurableStore s = store(engine);
-    exec(s, "INSERT INTO " + s.tablePrefix() + "schema_version VALUES (2, 'future', CURRENT_TIMESTAMP)");
+    exec(s, "INSERT INTO " + s.tablePrefix() + "schema_version VALUES (3, 'future', CURRENT_TIMESTAMP)");
     DurableStoreException e = assertThrows(DurableStoreException.class,
         () -> JdbcDurableStore.builder(s.dataSource()).tablePrefix(s.tablePrefix()).build().initialize());
     assertTrue(e.getMessage().contains("newer than this SDK"), e.getMessage());
@@ -257,7 +262,105 @@ class StoreContractTest {
     assertFalse(s.toString().contains("s3cret"), s.toString());
   }
 
-  private static List<String> column(JdbcDurableStore s, String sql) throws Exception {
+  // ---------------------------------------------------------------------------------------------- TUS checkpoints
+
+  @ParameterizedTest
+  @EnumSource(Databases.Engine.class)
+  void checkpointsAreSavedReplacedLoadedByIdAndDeleted(Databases.Engine engine) {
+    JdbcUploadCheckpointStore c = store(engine).uploadCheckpoints();
+    UUID id = UUID.randomUUID();
+    Path file = dir.resolve("big.bin");
+    assertEquals(Optional.empty(), c.load(id, file));
+    c.save(id, file, "{\"version\":1,\"a\":1}");
+    c.save(id, file, "{\"version\":1,\"a\":2}");
+    assertEquals(Optional.of("{\"version\":1,\"a\":2}"), c.load(id, file), "a save replaces");
+    assertEquals(Optional.of("{\"version\":1,\"a\":2}"), c.load(id, Path.of("/mnt/elsewhere/big.bin")),
+        "keyed by the transfer alone: another replica may mount the file elsewhere");
+    assertEquals(Optional.empty(), c.load(UUID.randomUUID(), file));
+    c.delete(id, file);
+    assertEquals(Optional.empty(), c.load(id, file));
+    c.delete(id, file); // nothing there: no error
+  }
+
+  @ParameterizedTest
+  @EnumSource(Databases.Engine.class)
+  void concurrentSavesOfOneTransferLeaveOneRow(Databases.Engine engine) throws Exception {
+    JdbcDurableStore s = store(engine);
+    JdbcUploadCheckpointStore c = s.uploadCheckpoints();
+    UUID id = UUID.randomUUID();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> all = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String json = "{\"n\":" + i + "}";
+        all.add(pool.submit(() -> c.save(id, dir.resolve("f"), json)));
+      }
+      for (Future<?> f : all) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of("1"), column(s, "SELECT COUNT(*) FROM " + s.tablePrefix()
+        + "upload_checkpoint WHERE file_transfer_id = '" + id + "'"));
+    assertTrue(c.load(id, dir.resolve("f")).orElseThrow().startsWith("{\"n\":"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Databases.Engine.class)
+  void anOversizeCheckpointIsRefusedAndNothingIsStored(Databases.Engine engine) {
+    JdbcUploadCheckpointStore c = store(engine).uploadCheckpoints();
+    UUID id = UUID.randomUUID();
+    String huge = "x".repeat(JdbcUploadCheckpointStore.MAX_CHECKPOINT_CHARS + 1);
+    assertThrows(IllegalArgumentException.class, () -> c.save(id, dir.resolve("f"), huge));
+    assertEquals(Optional.empty(), c.load(id, dir.resolve("f")));
+    String largest = "x".repeat(JdbcUploadCheckpointStore.MAX_CHECKPOINT_CHARS);
+    c.save(id, dir.resolve("f"), largest);
+    assertEquals(largest, c.load(id, dir.resolve("f")).orElseThrow());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Databases.Engine.class)
+  void rowsNotWrittenSinceTheCutoffAreDeleted(Databases.Engine engine) throws Exception {
+    JdbcDurableStore s = store(engine);
+    JdbcUploadCheckpointStore c = s.uploadCheckpoints();
+    UUID old = UUID.randomUUID();
+    UUID fresh = UUID.randomUUID();
+    c.save(old, dir.resolve("a"), "{}");
+    c.save(fresh, dir.resolve("b"), "{}");
+    exec(s, "UPDATE " + s.tablePrefix() + "upload_checkpoint SET updated_at = TIMESTAMP WITH TIME"
+        + " ZONE '2026-01-01 00:00:00+00' WHERE file_transfer_id = '" + old + "'");
+    assertEquals(1, c.deleteOlderThan(Instant.parse("2026-06-01T00:00:00Z")));
+    assertEquals(Optional.empty(), c.load(old, dir.resolve("a")));
+    assertEquals(Optional.of("{}"), c.load(fresh, dir.resolve("b")));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Databases.Engine.class)
+  void aVersion1DatabaseIsUpgradedWithTheCheckpointTable(Databases.Engine engine) throws Exception {
+    JdbcDurableStore base = store(engine);
+    JdbcDurableStore s = JdbcDurableStore.builder(base.dataSource()).tablePrefix("v1_" + base.tablePrefix()).build();
+    String v1 = JdbcDurableStore.schemaSql().split("broker-client-durable schema, version 2")[0]
+        .replaceAll("(?m)--.*$", "").replace("broker_", s.tablePrefix());
+    for (String statement : v1.split(";")) {
+      if (!statement.isBlank()) {
+        exec(s, statement);
+      }
+    }
+    assertEquals(List.of("1"), column(s, "SELECT version FROM " + s.tablePrefix()
+        + "schema_version"), "a database as version 1 left it");
+    DurableStoreException e = assertThrows(DurableStoreException.class, () -> JdbcDurableStore
+        .builder(s.dataSource()).tablePrefix(s.tablePrefix()).createSchema(false).build().initialize());
+    assertTrue(e.getMessage().contains("schema/v2.sql"), e.getMessage());
+    s.initialize();
+    assertEquals(List.of("1", "2"), column(s, "SELECT version FROM " + s.tablePrefix()
+        + "schema_version ORDER BY version"));
+    UUID id = UUID.randomUUID();
+    s.uploadCheckpoints().save(id, dir.resolve("f"), "{}");
+    assertEquals(Optional.of("{}"), s.uploadCheckpoints().load(id, dir.resolve("f")));
+  }
+
+  static List<String> column(JdbcDurableStore s, String sql) throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = s.dataSource().getConnection(); Statement st = c.createStatement();
         ResultSet r = st.executeQuery(sql)) {
@@ -268,7 +371,7 @@ class StoreContractTest {
     return out;
   }
 
-  private static void exec(JdbcDurableStore s, String sql) throws Exception {
+  static void exec(JdbcDurableStore s, String sql) throws Exception {
     try (Connection c = s.dataSource().getConnection(); Statement st = c.createStatement()) {
       st.execute(sql);
     }

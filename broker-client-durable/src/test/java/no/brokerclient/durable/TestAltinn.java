@@ -11,6 +11,7 @@ import java.util.UUID;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.Role;
+import no.brokerclient.UploadCheckpointStore;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
@@ -65,6 +66,26 @@ final class TestAltinn implements AutoCloseable {
   static BrokerClient client(String platformUrl, Maskinporten tokens, Role role) {
     return BrokerClient.builder().baseUrl(platformUrl).accessTokenProvider(tokens.forBroker()).roles(role)
         .retryPolicy(FAST).build();
+  }
+
+  /** TUS settings of the TUS tests: small, so a few MiB make several chunks per part. */
+  static final long TUS_THRESHOLD = 1 << 20;
+  static final long TUS_CHUNK = 256 << 10;
+
+  /**
+   * A sender that uploads files of {@link #TUS_THRESHOLD} and more with TUS in chunks of {@link #TUS_CHUNK}.
+   *
+   * @param parts parallel parts (1: sequential)
+   * @param checkpoints where it keeps its TUS checkpoints
+   */
+  static BrokerClient tusClient(String platformUrl, Maskinporten tokens, int parts, UploadCheckpointStore checkpoints) {
+    return BrokerClient.builder().baseUrl(platformUrl).accessTokenProvider(tokens.forBroker()).roles(Role.SENDER)
+        .retryPolicy(FAST).tusThreshold(TUS_THRESHOLD).tusChunkSize(TUS_CHUNK).tusParallelParts(parts)
+        .uploadCheckpoints(checkpoints).build();
+  }
+
+  BrokerClient tusSender(int parts, UploadCheckpointStore checkpoints) {
+    return tusClient(fake.platformUrl(), senderTokens, parts, checkpoints);
   }
 
   BrokerClient recipient() {

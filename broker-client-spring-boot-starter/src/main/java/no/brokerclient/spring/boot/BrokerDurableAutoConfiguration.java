@@ -5,9 +5,11 @@ import java.util.List;
 import javax.sql.DataSource;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.Role;
+import no.brokerclient.UploadCheckpointStore;
 import no.brokerclient.durable.Inbox;
 import no.brokerclient.durable.InboxHandler;
 import no.brokerclient.durable.JdbcDurableStore;
+import no.brokerclient.durable.JdbcUploadCheckpointStore;
 import no.brokerclient.durable.Outbox;
 import no.brokerclient.durable.WorkerBuilder;
 import no.brokerclient.events.BrokerEventListener;
@@ -26,16 +28,20 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The durable inbox and outbox, when broker-client-durable is on the class path and the application has a
  * {@link DataSource}: a {@link JdbcDurableStore} on it ({@code broker.durable.table-prefix}, {@code
- * .create-schema}); an {@link Outbox} when {@code broker.roles} has {@code sender}; an {@link Inbox} when it has
- * {@code recipient} and the application defines an {@link InboxHandler} bean. Each backs off for the
- * application's own. The webhook and the pollers feed them ({@code published} events become inbox rows, the
- * sender's events advance the outbox); their workers start once the application is ready and stop gracefully on
- * shutdown ({@link BrokerDurableWorkers}).
+ * .create-schema}); unless {@code broker.durable.upload-checkpoints=false}, a {@link BrokerClientCustomizer} that
+ * gives every client the starter builds the store's {@linkplain JdbcDurableStore#uploadCheckpoints() TUS checkpoint
+ * table}, so any instance resumes another's upload; an {@link Outbox} when {@code broker.roles} has {@code sender};
+ * an {@link Inbox} when it has {@code recipient} and the application defines an {@link InboxHandler} bean. Each
+ * backs off for the application's own. The webhook and the pollers feed them ({@code published} events become inbox
+ * rows, the sender's events advance the outbox); their workers start once the application is ready and stop
+ * gracefully on shutdown ({@link BrokerDurableWorkers}).
  */
 @AutoConfiguration(after = BrokerAutoConfiguration.class, afterName = {
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration", // Boot 3
@@ -67,6 +73,21 @@ public class BrokerDurableAutoConfiguration {
   }
 
   /**
+   * Runs first ({@code @Order} highest precedence), so an application's own customizer can still set another store.
+   *
+   * @param store the store
+   * @return gives each client built by the starter the store's TUS checkpoint table
+   */
+  @Bean
+  @Order(Ordered.HIGHEST_PRECEDENCE)
+  @ConditionalOnMissingBean(name = "brokerDurableUploadCheckpoints")
+  @ConditionalOnProperty(prefix = "broker.durable", name = "upload-checkpoints", matchIfMissing = true)
+  public BrokerClientCustomizer brokerDurableUploadCheckpoints(JdbcDurableStore store) {
+    JdbcUploadCheckpointStore checkpoints = store.uploadCheckpoints();
+    return (registration, builder) -> builder.uploadCheckpoints(checkpoints);
+  }
+
+  /**
    * @param properties {@code broker.durable.*}
    * @param client the default client (role sender)
    * @param store the store
@@ -76,8 +97,11 @@ public class BrokerDurableAutoConfiguration {
   @ConditionalOnMissingBean
   @Conditional(SenderRole.class)
   public Outbox brokerOutbox(BrokerDurableProperties properties, BrokerClient client, JdbcDurableStore store) {
-    return workers(Outbox.builder().client(client).store(store)
-        .publishTimeout(properties.getOutbox().getPublishTimeout()), properties).build();
+    BrokerDurableProperties.Outbox p = properties.getOutbox();
+    return workers(Outbox.builder().client(client).store(store).publishTimeout(p.getPublishTimeout())
+        .uploadMode(p.getUploadMode())
+        .uploadCheckpoints(properties.isUploadCheckpoints() ? store.uploadCheckpoints()
+            : UploadCheckpointStore.besideFile()), properties).build();
   }
 
   /**

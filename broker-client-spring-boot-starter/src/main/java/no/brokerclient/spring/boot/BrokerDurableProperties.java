@@ -2,6 +2,7 @@ package no.brokerclient.spring.boot;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import no.brokerclient.UploadMode;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -14,8 +15,14 @@ public class BrokerDurableProperties {
   private boolean enabled = true;
   /** Start of every table name of the durable store (lower-case letters, digits, _). */
   private String tablePrefix = "broker_";
-  /** Whether to create the store's tables on first use; false when a DBA installs schema/v1.sql. */
+  /** Whether to create the store's tables on first use; false when a DBA installs schema/v1.sql and v2.sql. */
   private boolean createSchema = true;
+  /**
+   * Whether every BrokerClient the starter builds keeps its TUS upload checkpoints in the store's table
+   * (broker_upload_checkpoint), so that any instance resumes an upload another one started; false keeps the
+   * client's own (a file beside the source file).
+   */
+  private boolean uploadCheckpoints = true;
   /** This instance's name in the store's owner column; default host name, process id and a random suffix. */
   private String instanceId;
   /** Worker threads of the inbox and of the outbox, 1-256. */
@@ -63,6 +70,16 @@ public class BrokerDurableProperties {
   /** @param createSchema whether to create the tables */
   public void setCreateSchema(boolean createSchema) {
     this.createSchema = createSchema;
+  }
+
+  /** @return whether the clients keep TUS checkpoints in the store */
+  public boolean isUploadCheckpoints() {
+    return uploadCheckpoints;
+  }
+
+  /** @param uploadCheckpoints whether the clients keep TUS checkpoints in the store */
+  public void setUploadCheckpoints(boolean uploadCheckpoints) {
+    this.uploadCheckpoints = uploadCheckpoints;
   }
 
   /** @return the instance id, or null for the default */
@@ -199,6 +216,21 @@ public class BrokerDurableProperties {
   public static class Outbox {
     /** How long a worker waits for the virus scan to publish an upload before trying again later. */
     private Duration publishTimeout = Duration.ofMinutes(10);
+    /**
+     * How the outbox uploads: auto (TUS, resumable after a crash, from broker.upload.tus-threshold; one POST
+     * below), stream, tus or tus-parallel.
+     */
+    private UploadMode uploadMode = UploadMode.AUTO;
+
+    /** @return how the outbox uploads */
+    public UploadMode getUploadMode() {
+      return uploadMode;
+    }
+
+    /** @param uploadMode how the outbox uploads */
+    public void setUploadMode(UploadMode uploadMode) {
+      this.uploadMode = uploadMode;
+    }
 
     /** @return the publish timeout */
     public Duration getPublishTimeout() {
