@@ -319,6 +319,25 @@ class TusUploadTest {
         "broker-client-tus-") && th.isAlive()), "no part thread left running");
   }
 
+  @Test
+  void aFailingLaterPartStopsTheOthersAtOnce() {
+    // Three parts stall in their first PATCH; the fourth to arrive is refused (403, never retried). Part order must
+    // not matter: the refusal ends the upload at once, even when a stalled part comes before it in the file.
+    for (int i = 0; i < 3; i++) {
+      fake.failNext("PATCH", FakeBrokerTus.PATH, Failure.delay(Duration.ofSeconds(60)));
+    }
+    fake.failNext("PATCH", FakeBrokerTus.PATH, Failure.status(403));
+    try (BrokerClient patient = BrokerClient.builder().baseUrl(fake.platformUrl())
+        .accessTokenProvider(senderTokens.forBroker()).roles(Role.SENDER).readTimeout(Duration.ofMinutes(2))
+        .tusChunkSize(CHUNK).tusThreshold(CHUNK).build()) {
+      UUID id = patient.initialize(meta().build());
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(BrokerAccessDeniedException.class,
+          () -> patient.upload(id, file, (done, total) -> { }, UploadMode.TUS_PARALLEL)));
+    }
+    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().startsWith(
+        "broker-client-tus-") && th.isAlive()), "no part thread left running");
+  }
+
   BrokerClient restartedSender(UploadCheckpointStore store) {
     return BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(senderTokens.forBroker())
         .roles(Role.SENDER).tusChunkSize(CHUNK).tusThreshold(CHUNK).uploadCheckpoints(store).build();

@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -185,14 +186,18 @@ public final class TusTransfer {
       t.setDaemon(true);
       return t;
     });
-    List<Future<?>> running = new ArrayList<>();
+    // Futures are taken as they finish, not in part order: a late part's failure stops the others at once.
+    CompletionService<Void> running = new ExecutorCompletionService<>(pool);
     try {
       for (TusUpload u : uploads) {
-        running.add(pool.submit(() -> u.send(offset)));
+        running.submit(() -> {
+          u.send(offset);
+          return null;
+        });
       }
-      for (Future<?> f : running) {
+      for (int i = 0; i < uploads.size(); i++) {
         try {
-          f.get();
+          running.take().get();
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
           if (cause instanceof BrokerException b) {
