@@ -343,6 +343,22 @@ class MaskinportenTest {
   }
 
   @Test
+  void onlyTheBuiltInstanceOwnsResourcesAndIsCloseable() {
+    assertFalse(AutoCloseable.class.isAssignableFrom(MaskinportenView.class), "a view owns nothing");
+    Object view = mp.withSystemUser(OrganizationNumber.of("991825827")).withResource("https://api.example/");
+    assertFalse(view instanceof AutoCloseable);
+    assertFalse((Object) mp.forBroker() instanceof AutoCloseable);
+    assertFalse((Object) mp.forEvents() instanceof AutoCloseable);
+    try (Maskinporten raw = builder().brokerTokens(Maskinporten.BrokerTokens.MASKINPORTEN).build()) {
+      AccessTokenProvider broker = raw.forBroker();
+      assertFalse((Object) broker instanceof AutoCloseable,
+          "raw tokens for Broker come from a view, so a client closing its provider cannot close the owner");
+      assertEquals(raw.accessToken(SENDER), broker.accessToken(SENDER), "the view shares the owner's cache");
+    }
+    assertThrows(IllegalArgumentException.class, () -> builder().waitTimeout(Duration.ZERO));
+  }
+
+  @Test
   void noGrantTokenOrKeyMaterialInLogsMessagesOrToString() throws Exception {
     List<String> secrets = new ArrayList<>();
     secrets.add(TestKeys.jwk().getPrivateExponent().toString());
