@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
+
+
+
+
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -62,9 +62,7 @@ public final class Transport {
   private final AccessTokenProvider tokens;
   private final String subscriptionKey;
   private final String userAgent;
-  private final RetryPolicy retry;
-  private final Sleeper sleeper;
-  private final Clock clock;
+  private final Retrier retrier;
   private final long maxResponseSize;
   private final Telemetry telemetry;
 
@@ -104,15 +102,13 @@ public final class Transport {
     this.tokens = tokens;
     this.subscriptionKey = subscriptionKey;
     this.userAgent = userAgent;
-    this.retry = retry;
-    this.sleeper = sleeper;
-    this.clock = clock;
+    this.retrier = new Retrier(retry, sleeper, clock, telemetry);
     this.maxResponseSize = maxResponseSize;
   }
 
   /** @return the retry policy */
   public RetryPolicy retryPolicy() {
-    return retry;
+    return retrier.policy();
   }
 
   /** @return the telemetry dispatcher */
@@ -122,7 +118,7 @@ public final class Transport {
 
   /** @return the sleeper */
   public Sleeper sleeper() {
-    return sleeper;
+    return retrier.sleeper();
   }
 
   /**
@@ -144,60 +140,52 @@ public final class Transport {
   }
 
   private Response execute(Call call, Operation op) {
-    int attempt = 0;
-    boolean tokenRefreshed = false;
-    while (true) {
-      attempt++;
-      String token = tokens.accessToken(call.scopes);
-      Request request = build(call, token, op);
-      long start = System.nanoTime();
-      Response response;
-      try {
-        response = Interruptible.execute(http.newCall(request), call.method + " " + call.loggedPath());
-      } catch (IOException e) {
-        boolean maySent = maySent(e);
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        LOG.debug("{} {} -> {} after {} ms (attempt {})", call.method, call.loggedPath(), e.getClass().getSimpleName(),
-            ms, attempt);
-        attempted(op, call, 0, start, attempt);
-        boolean retryable = call.repeatable && (call.idempotent || !maySent);
-        if (retryable && attempt <= retry.maxRetries()) {
-          pause(call, op, backoff(attempt), "I/O error " + e.getClass().getSimpleName(), "io", attempt);
-          continue;
-        }
-        throw new BrokerIOException(call.method + " " + call.loggedPath() + " failed", e, maySent);
-      }
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      int code = response.code();
-      LOG.debug("{} {} -> {} in {} ms (attempt {})", call.method, call.loggedPath(), code, ms, attempt);
-      attempted(op, call, code, start, attempt);
-      if (response.isSuccessful()) {
-        return response;
-      }
-      if (HttpClients.isRedirect(code)) {
-        String location = HttpClients.location(response);
-        throw new BrokerRedirectException(readError(call, response), location);
-      }
-      ApiError error = readError(call, response);
-      if (error.code() != null || error.traceId() != null) {
-        LOG.debug("{} {} -> {} {} traceId {}", call.method, call.loggedPath(), code, error.code(), error.traceId());
-      }
-      if (code == 401 && error.rawBody().isBlank() && !tokenRefreshed && call.repeatable) {
-        // The JWT layer rejected the token before any handler ran: safe to repeat with a fresh token.
-        tokens.invalidate(call.scopes, token);
-        tokenRefreshed = true;
-        attempt--;
-        LOG.debug("{} {}: token rejected with 401, retrying once with a fresh token", call.method, call.loggedPath());
-        continue;
-      }
-      boolean transientStatus = code == 429 || code == 503 || (call.idempotent && (code == 502 || code == 504));
-      if (transientStatus && call.repeatable && attempt <= retry.maxRetries()) {
-        Duration wait = retryAfter(response.header("Retry-After"), response.header("Date"));
-        pause(call, op, wait != null ? wait : backoff(attempt), "HTTP " + code, Integer.toString(code), attempt);
-        continue;
-      }
-      throw toException(error, call.hint == null ? null : call.hint.apply(error));
+    boolean[] tokenRefreshed = {false};
+    Retrier.Call spec = new Retrier.Call(op.name(), call.method + " " + call.loggedPath(), call.idempotent,
+        call.repeatable);
+    return retrier.run(spec, n -> attempt(call, op, n, tokenRefreshed),
+        e -> new BrokerIOException(call.method + " " + call.loggedPath() + " failed", e, Retrier.maySent(e)));
+  }
+
+  private Retrier.Outcome<Response> attempt(Call call, Operation op, int n, boolean[] tokenRefreshed)
+      throws IOException {
+    String token = tokens.accessToken(call.scopes);
+    Request request = build(call, token, op);
+    long start = System.nanoTime();
+    Response response;
+    try {
+      response = Interruptible.execute(http.newCall(request), call.method + " " + call.loggedPath());
+    } catch (IOException e) {
+      LOG.debug("{} {} -> {} after {} ms (attempt {})", call.method, call.loggedPath(), e.getClass().getSimpleName(),
+          (System.nanoTime() - start) / 1_000_000, n);
+      attempted(op, call, 0, start, n);
+      throw e;
     }
+    int code = response.code();
+    LOG.debug("{} {} -> {} in {} ms (attempt {})", call.method, call.loggedPath(), code,
+        (System.nanoTime() - start) / 1_000_000, n);
+    attempted(op, call, code, start, n);
+    if (response.isSuccessful()) {
+      return Retrier.Outcome.success(response);
+    }
+    if (HttpClients.isRedirect(code)) {
+      String location = HttpClients.location(response);
+      return Retrier.Outcome.fail(new BrokerRedirectException(readError(call, response), location));
+    }
+    String retryAfter = response.header("Retry-After");
+    String date = response.header("Date");
+    ApiError error = readError(call, response);
+    if (error.code() != null || error.traceId() != null) {
+      LOG.debug("{} {} -> {} {} traceId {}", call.method, call.loggedPath(), code, error.code(), error.traceId());
+    }
+    if (code == 401 && error.rawBody().isBlank() && !tokenRefreshed[0] && call.repeatable) {
+      // The JWT layer rejected the token before any handler ran: safe to repeat with a fresh token.
+      tokens.invalidate(call.scopes, token);
+      tokenRefreshed[0] = true;
+      return Retrier.Outcome.repeat("token rejected with 401, fresh token");
+    }
+    return Retrier.Outcome.failure(code, retryAfter, date,
+        toException(error, call.hint == null ? null : call.hint.apply(error)));
   }
 
   private void attempted(Operation op, Call call, int status, long startNanos, int attempt) {
@@ -229,13 +217,6 @@ public final class Transport {
     return "POST".equals(method) || "PUT".equals(method) ? RequestBody.create(new byte[0], null) : null;
   }
 
-  private void pause(Call call, Operation op, Duration wait, String why, String reason, int attempt) {
-    telemetry.retry(new TelemetryListener.Retry(op.name(), reason, attempt, wait));
-    LOG.info("Retrying {} {} after {} in {} ms (retry {} of {})", call.method, call.loggedPath(), why,
-        wait.toMillis(), attempt, retry.maxRetries());
-    sleep(sleeper, wait);
-  }
-
   /**
    * Sleeps, turning interruption into a {@link no.brokerclient.BrokerInterruptedException} with the interrupt flag set.
    *
@@ -251,7 +232,7 @@ public final class Transport {
    * @return the jittered exponential backoff for that retry
    */
   public Duration backoff(int attempt) {
-    return Backoff.delay(retry, attempt);
+    return retrier.backoff(attempt);
   }
 
   /**
@@ -260,18 +241,7 @@ public final class Transport {
    * @return the capped wait, or {@code null}
    */
   public Duration retryAfter(String header, String date) {
-    return Backoff.retryAfter(retry, header, date, clock);
-  }
-
-  private static boolean maySent(IOException e) {
-    if (e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
-      return false;
-    }
-    if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
-      String m = e.getMessage();
-      return m == null || !m.toLowerCase(Locale.ROOT).contains("connect");
-    }
-    return true;
+    return retrier.retryAfter(header, date);
   }
 
   private static ApiError readError(Call call, Response response) {
