@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * (default 10,000) are kept.
  *
  * <h2>Errors and retries</h2>
- * I/O errors, 5xx and 429 are retried with jittered exponential backoff; {@code invalid_grant},
- * {@code invalid_scope} and other 4xx fail at once with a {@link MaskinportenException}. Redirects are never
+ * I/O errors, 429, 502, 503 and 504 are retried with jittered exponential backoff (the SDK's one retry rule; a token
+ * request is safe to repeat, each attempt having a fresh grant); 500, {@code invalid_grant}, {@code invalid_scope}
+ * and other 4xx fail at once with a {@link MaskinportenException}. Redirects are never
  * followed (the grant or token would go to another origin): a 3xx fails at once with a {@link
  * MaskinportenException} naming the {@code Location}. A success body larger than {@link Builder#maxResponseSize}
  * (64 KiB by default, counted after gzip decoding) fails with an {@link AccessTokenException}. One exception: when
@@ -260,7 +261,7 @@ public final class Maskinporten extends MaskinportenView implements AutoCloseabl
     }
 
     /**
-     * @param policy retries of token requests (I/O, 5xx, 429); default {@link RetryPolicy#DEFAULT}
+     * @param policy retries of token requests (I/O, 429, 502, 503, 504); default {@link RetryPolicy#DEFAULT}
      * @return this builder
      */
     public Builder retryPolicy(RetryPolicy policy) {

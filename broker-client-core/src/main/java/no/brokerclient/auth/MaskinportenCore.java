@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import no.brokerclient.internal.Hosts;
+import no.brokerclient.internal.Retrier;
 import no.brokerclient.internal.Telemetry;
 import no.brokerclient.internal.TokenCache;
 import no.brokerclient.internal.TokenCache.Token;
@@ -44,8 +45,8 @@ final class MaskinportenCore {
     HttpUrl exchangeUrl = exchangeUrl(b.altinnPlatformUrl, b.exchangeTestOrg);
     this.grants = new Grants(b.clientId, b.signer, b.clock);
     TokenEndpoint endpoint = new TokenEndpoint(http,
-        new AuthorizationServerMetadata(b.issuer, http, b.clock, b.maxResponseSize), grants, b.clock, b.sleeper,
-        b.retryPolicy, telemetry, b.correctClockSkew, b.maxResponseSize);
+        new AuthorizationServerMetadata(b.issuer, http, b.clock, b.maxResponseSize), grants, b.clock,
+        new Retrier(b.retryPolicy, b.sleeper, b.clock, telemetry), telemetry, b.correctClockSkew, b.maxResponseSize);
     this.refresher = TokenCache.refresher("broker-client-token-refresh", REFRESH_THREADS);
     TokenCache.Policy policy = TokenCache.Policy.of(b.cacheSize, b.waitTimeout);
     this.maskinporten = new TokenCache<>(timed(Maskinporten.MASKINPORTEN, endpoint::fetch), b.clock, refresher,

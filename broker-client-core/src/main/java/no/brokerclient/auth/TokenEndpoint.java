@@ -8,13 +8,13 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
-import no.brokerclient.RetryPolicy;
+import java.util.concurrent.atomic.AtomicReference;
 import no.brokerclient.TelemetryListener;
 import no.brokerclient.internal.Backoff;
 import no.brokerclient.internal.Bodies;
 import no.brokerclient.internal.HttpClients;
 import no.brokerclient.internal.Interruptible;
-import no.brokerclient.internal.Sleeper;
+import no.brokerclient.internal.Retrier;
 import no.brokerclient.internal.Telemetry;
 import no.brokerclient.internal.TokenCache.Token;
 import okhttp3.FormBody;
@@ -25,11 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maskinporten's token endpoint, and the one request loop token requests (and the Altinn exchange) go through:
- * retries on I/O errors, 5xx and 429 with jittered backoff (a fresh grant every attempt, so a repeat is safe), no
- * redirects, bounded bodies, and the clock-skew correction: when Maskinporten rejects a grant's time and its {@code
- * Date} header shows the local clock off by 2 s or more, grants adopt the measured offset and the request is repeated
- * once (not counted as a retry).
+ * Maskinporten's token endpoint, and the one method token requests (and the Altinn exchange) go through, {@link
+ * #send}: the shared {@link Retrier} (a fresh grant every attempt, so a repeat is safe), no redirects, bounded
+ * bodies, and the clock-skew correction: when Maskinporten rejects a grant's time and its {@code Date} header shows
+ * the local clock off by 2 s or more, grants adopt the measured offset and the request is repeated once (not counted
+ * as a retry).
  */
 final class TokenEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(Maskinporten.class);
@@ -41,20 +41,18 @@ final class TokenEndpoint {
   private final AuthorizationServerMetadata metadata;
   private final Grants grants;
   private final Clock clock;
-  private final Sleeper sleeper;
-  private final RetryPolicy retry;
+  private final Retrier retrier;
   private final Telemetry telemetry;
   private final boolean correctClockSkew;
   private final int maxResponseSize;
 
-  TokenEndpoint(OkHttpClient http, AuthorizationServerMetadata metadata, Grants grants, Clock clock, Sleeper sleeper,
-      RetryPolicy retry, Telemetry telemetry, boolean correctClockSkew, int maxResponseSize) {
+  TokenEndpoint(OkHttpClient http, AuthorizationServerMetadata metadata, Grants grants, Clock clock, Retrier retrier,
+      Telemetry telemetry, boolean correctClockSkew, int maxResponseSize) {
     this.http = http;
     this.metadata = metadata;
     this.grants = grants;
     this.clock = clock;
-    this.sleeper = sleeper;
-    this.retry = retry;
+    this.retrier = retrier;
     this.telemetry = telemetry;
     this.correctClockSkew = correctClockSkew;
     this.maxResponseSize = maxResponseSize;
@@ -73,8 +71,11 @@ final class TokenEndpoint {
   }
 
   /**
-   * Runs one token request with retries on I/O errors, 5xx and 429. {@code refreshOnce} may ask for one uncounted
-   * repeat after a given status (it has then invalidated whatever the request was built from).
+   * Runs one token request through the shared {@link Retrier}: a token request counts as safe to repeat (each attempt
+   * builds a new request, with a fresh grant), so I/O errors and what {@link Retrier#shouldRetry(int, boolean)} says
+   * for an idempotent call are retried. Redirects fail at once. {@code refreshOnce} may ask for one uncounted repeat
+   * after a given status (it has then invalidated whatever the request was built from); a grant rejected for its time
+   * gets one uncounted repeat after a clock correction. The two share the one repeat.
    *
    * @param endpoint names the endpoint in logs and errors
    * @param kind {@link TelemetryListener.Retry#operation()} of its retries
@@ -85,49 +86,38 @@ final class TokenEndpoint {
    */
   Token send(String endpoint, String kind, TokenKey key, Supplier<Request> request, Function<String, Token> success,
       IntPredicate refreshOnce) {
-    boolean repeated = false;
-    int attempt = 0;
-    while (true) {
-      attempt++;
+    boolean[] repeated = {false};
+    AtomicReference<Request> last = new AtomicReference<>();
+    return retrier.run(new Retrier.Call(kind, endpoint, true, true), n -> {
       Request req = request.get();
+      last.set(req);
       long start = System.nanoTime();
       try (Response r = Interruptible.execute(http.newCall(req), endpoint)) {
         boolean ok = r.isSuccessful();
         String body = ok ? successBody(endpoint, r) : Bodies.prefix(r.body(), ERROR_BODY_LIMIT);
         LOG.debug("{} for {} -> {} in {} ms (attempt {})", endpoint, key, r.code(),
-            (System.nanoTime() - start) / 1_000_000, attempt);
+            (System.nanoTime() - start) / 1_000_000, n);
         if (ok) {
-          return success.apply(body);
+          return Retrier.Outcome.success(success.apply(body));
         }
         if (HttpClients.isRedirect(r.code())) {
-          throw redirected(endpoint, r);
+          return Retrier.Outcome.fail(redirected(endpoint, r));
         }
-        if (!repeated && refreshOnce.test(r.code())) {
-          repeated = true;
-          attempt--;
-          continue;
+        if (!repeated[0] && refreshOnce.test(r.code())) {
+          repeated[0] = true;
+          return Retrier.Outcome.repeat(endpoint + " answered " + r.code() + "; refreshed what it rejected");
         }
         MaskinportenException e = TokenResponses.error(endpoint, r.code(), body);
-        if (!repeated && correctClockSkew && isClockError(e) && correctClock(r.header("Date"))) {
-          repeated = true;
-          attempt--;
-          continue;
+        if (!repeated[0] && correctClockSkew && isClockError(e) && correctClock(r.header("Date"))) {
+          repeated[0] = true;
+          return Retrier.Outcome.repeat("grant re-dated to Maskinporten's clock");
         }
-        if (e.retryable() && attempt <= retry.maxRetries()) {
-          Duration wait = Backoff.retryAfter(retry, r.header("Retry-After"), r.header("Date"), clock);
-          pause(endpoint, kind, wait != null ? wait : Backoff.delay(retry, attempt), "HTTP " + r.code(), attempt);
-          continue;
-        }
-        throw e;
+        return Retrier.Outcome.failure(r.code(), r.header("Retry-After"), r.header("Date"), e);
       } catch (IOException e) {
-        LOG.debug("{} for {} failed: {} (attempt {})", endpoint, key, e.toString(), attempt);
-        if (attempt <= retry.maxRetries()) {
-          pause(endpoint, kind, Backoff.delay(retry, attempt), e.getClass().getSimpleName(), attempt);
-          continue;
-        }
-        throw new AccessTokenException(endpoint + " " + req.url().encodedPath() + " unreachable: " + e, e);
+        LOG.debug("{} for {} failed: {} (attempt {})", endpoint, key, e.toString(), n);
+        throw e;
       }
-    }
+    }, e -> new AccessTokenException(endpoint + " " + last.get().url().encodedPath() + " unreachable: " + e, e));
   }
 
   private static MaskinportenException redirected(String endpoint, Response r) {
@@ -178,13 +168,5 @@ final class TokenEndpoint {
         + " grant times by {} s and retrying once; synchronise this host's clock (NTP)", Math.abs(measured) / 1000,
         measured < 0 ? "ahead" : "behind", measured / 1000);
     return true;
-  }
-
-  private void pause(String endpoint, String kind, Duration wait, String why, int attempt) {
-    telemetry.retry(new TelemetryListener.Retry(kind, why.startsWith("HTTP ") ? why.substring(5) : "io", attempt,
-        wait));
-    LOG.info("Retrying {} after {} in {} ms (retry {} of {})", endpoint, why, wait.toMillis(), attempt,
-        retry.maxRetries());
-    Interruptible.sleep(sleeper, wait, "waiting to retry a token request");
   }
 }

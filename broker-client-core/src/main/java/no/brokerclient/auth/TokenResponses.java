@@ -11,6 +11,7 @@ import java.util.Date;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.brokerclient.internal.Json;
+import no.brokerclient.internal.Retrier;
 import no.brokerclient.internal.Text;
 import no.brokerclient.internal.TokenCache.Token;
 
@@ -142,7 +143,8 @@ final class TokenResponses {
   /**
    * A token endpoint's or the exchange's error answer as a {@link MaskinportenException}: OAuth {@code error} and
    * {@code error_description} (or problem-details {@code detail}/{@code title}), the MP code and trace id when the
-   * description has them; cleaned and cut. Retryable: 5xx and 429.
+   * description has them; cleaned and cut. Retryable as {@link Retrier#shouldRetry(int, boolean)} says for a call
+   * that is safe to repeat (a token request: each attempt has a fresh grant).
    *
    * @param endpoint what was called, e.g. "Maskinporten token endpoint"
    * @param status the HTTP status
@@ -172,7 +174,7 @@ final class TokenResponses {
       Matcher t = TRACE_ID.matcher(description);
       trace = t.find() ? t.group(1) : null;
     }
-    boolean retryable = status >= 500 || status == 429;
+    boolean retryable = Retrier.shouldRetry(status, true);
     return new MaskinportenException(endpoint, status, Text.clean(error, 100), Text.clean(description, 300), mp,
         Text.clean(trace, 100), retryable);
   }

@@ -132,12 +132,22 @@ class MaskinportenTest {
   @Test
   void freshJtiForEveryAttemptIncludingRetries() throws Exception {
     fake.failNextToken(503, "{\"error\":\"server_error\"}");
-    fake.failNextToken(500, "");
+    fake.failNextToken(502, "");
     mp.accessToken(SENDER);
     assertEquals(3, fake.tokenRequests());
     List<String> jtis = fake.grants().stream().map(JWTClaimsSet::getJWTID).toList();
     assertEquals(3, Set.copyOf(jtis).size(), "jti reused: " + jtis);
     assertEquals(2, sleeps.size());
+  }
+
+  @Test
+  void a500FailsAtOnceAsTheSharedClassifierSays() {
+    fake.failNextToken(500, "{\"error\":\"server_error\"}");
+    MaskinportenException e = assertThrows(MaskinportenException.class, () -> mp.accessToken(SENDER));
+    assertEquals(500, e.statusCode());
+    assertFalse(e.retryable());
+    assertEquals(1, fake.tokenRequests());
+    assertTrue(sleeps.isEmpty());
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.function.BiFunction;
+import no.brokerclient.internal.Retrier;
 import no.brokerclient.internal.TokenCache.Token;
 
 /**
@@ -53,7 +54,7 @@ class TokenResponsesFuzzTest {
     for (int status : new int[] {400, 401, 403, 429, 500, 503}) {
       MaskinportenException e = TokenResponses.error("Maskinporten token endpoint", status, body);
       assertEquals(status, e.statusCode());
-      assertEquals(status >= 500 || status == 429, e.retryable(), "only 5xx and 429 are retried");
+      assertEquals(Retrier.shouldRetry(status, true), e.retryable(), "the shared classifier decides");
       String m = e.getMessage();
       assertTrue(m.startsWith("Maskinporten token endpoint answered HTTP " + status), m);
       assertTrue(m.length() <= 1_000, "message is bounded: " + m.length());
