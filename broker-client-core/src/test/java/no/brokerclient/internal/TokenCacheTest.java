@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import no.brokerclient.auth.AccessTokenException;
 import no.brokerclient.internal.TokenCache.Token;
+import no.brokerclient.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +34,7 @@ class TokenCacheTest {
   static final Duration LIFETIME = Duration.ofSeconds(100);
   static final Duration COOL_DOWN = Duration.ofSeconds(5);
 
-  final TestClock clock = new TestClock();
+  final MutableClock clock = MutableClock.frozen(Instant.parse("2026-12-01T12:00:00Z"));
   final ManualExecutor background = new ManualExecutor();
   final AtomicInteger fetches = new AtomicInteger();
   final List<ExecutorService> pools = new ArrayList<>();
@@ -302,30 +300,6 @@ class TokenCacheTest {
         tasks.clear();
       }
       now.forEach(Runnable::run);
-    }
-  }
-
-  /** A clock that stands still until the test moves it. */
-  static final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-01T12:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }
