@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.UUID;
 import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.auth.MaskinportenView;
 import no.brokerclient.model.OrganizationNumber;
 
 /**
@@ -24,9 +25,10 @@ public record SystemUser(UUID id, String systemId, OrganizationNumber customer, 
    * Give {@code forBroker()} of the result to a {@code BrokerClient}.
    *
    * @param vendor the vendor's Maskinporten, with a client id listed in the system's {@code clientId}
-   * @return the view for this customer
+   * @return the view for this customer (it shares {@code vendor}'s cache and connections; close {@code vendor}, not
+   *     the view)
    */
-  public Maskinporten tokens(Maskinporten vendor) {
+  public MaskinportenView tokens(Maskinporten vendor) {
     return vendor.withSystemUser(customer, externalRef);
   }
 

@@ -23,8 +23,8 @@ import no.brokerclient.BrokerNotFoundException;
 import no.brokerclient.BrokerUnauthorizedException;
 import no.brokerclient.Role;
 import no.brokerclient.auth.GrantSigner;
-import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.auth.MaskinportenException;
+import no.brokerclient.auth.MaskinportenView;
 import no.brokerclient.events.Subscription;
 import no.brokerclient.model.FileTransferSearch;
 import no.brokerclient.model.OrganizationNumber;
@@ -189,7 +189,7 @@ final class Doctor {
   }
 
   private boolean tokens() {
-    Maskinporten mp = s.maskinporten();
+    MaskinportenView mp = s.maskinporten();
     boolean ok = token(mp, "token for the " + roleName() + " scopes", s.brokerScopes());
     if (events) {
       ok &= token(mp, "token for the events scope", Session.eventScopes());
@@ -197,7 +197,7 @@ final class Doctor {
     return ok;
   }
 
-  private boolean token(Maskinporten mp, String name, Set<String> scopes) {
+  private boolean token(MaskinportenView mp, String name, Set<String> scopes) {
     String list = String.join(" ", new TreeSet<>(scopes));
     try {
       mp.accessToken(scopes);

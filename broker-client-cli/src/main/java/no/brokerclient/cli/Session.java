@@ -15,6 +15,7 @@ import no.brokerclient.auth.GrantSigner;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.auth.MaskinportenEnvironment;
+import no.brokerclient.auth.MaskinportenView;
 import no.brokerclient.events.EventsClient;
 import no.brokerclient.model.OrganizationNumber;
 
@@ -31,7 +32,7 @@ final class Session implements AutoCloseable {
   final Role role;
   final Clock clock;
   private Maskinporten root;
-  private Maskinporten view;
+  private MaskinportenView view;
   private BrokerClient broker;
   private EventsClient events;
 
@@ -176,7 +177,7 @@ final class Session implements AutoCloseable {
   }
 
   /** @return the Maskinporten view for this role */
-  synchronized Maskinporten maskinporten() {
+  synchronized MaskinportenView maskinporten() {
     if (view == null) {
       Maskinporten.Builder b = Maskinporten.builder()
           .clientId(settings.require("MASKINPORTEN_CLIENT_ID", "Maskinporten"))

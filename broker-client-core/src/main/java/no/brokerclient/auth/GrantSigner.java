@@ -7,8 +7,9 @@ import java.util.List;
  * Signs Maskinporten JWT grants. {@link GrantSigners} builds one from a key store, PEM or JWK; implement this
  * interface yourself to sign in an HSM or a cloud KMS: the private key never has to enter the JVM.
  *
- * <p>Exactly one way to identify the key must be given: a {@link #keyId()} registered on the Maskinporten client
- * (sent as {@code kid}) and/or a {@link #certificateChain()} (sent as {@code x5c}, the business-certificate case).
+ * <p>The key must be identifiable by at least one of: a {@link #keyId()} registered on the Maskinporten client (sent
+ * as {@code kid}), or a {@link #certificateChain()} (sent as {@code x5c}, the business-certificate case). When both
+ * are given, both are sent; with neither, {@link Maskinporten.Builder#build()} fails.
  * Implementations must be thread-safe, and their {@code toString()} must not reveal key material.
  */
 public interface GrantSigner {

@@ -91,7 +91,7 @@ public final class MaskinportenException extends AccessTokenException {
     return traceId;
   }
 
-  /** @return whether the failure is transient (5xx, 429) */
+  /** @return whether the failure is transient and was retried (429, 502, 503, 504) */
   public boolean retryable() {
     return retryable;
   }

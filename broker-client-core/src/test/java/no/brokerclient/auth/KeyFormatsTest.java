@@ -253,6 +253,6 @@ class KeyFormatsTest {
     String s = GrantSigners.jwk(TestKeys.jwk().toJSONString()).toString();
     assertTrue(s.contains("****") && s.contains("test-kid"), s);
     assertFalse(s.contains(TestKeys.jwk().getPrivateExponent().toString()));
-    assertEquals(Duration.ofSeconds(120), Maskinporten.GRANT_LIFETIME);
+    assertEquals(Duration.ofSeconds(120), Grants.LIFETIME);
   }
 }

@@ -132,12 +132,22 @@ class MaskinportenTest {
   @Test
   void freshJtiForEveryAttemptIncludingRetries() throws Exception {
     fake.failNextToken(503, "{\"error\":\"server_error\"}");
-    fake.failNextToken(500, "");
+    fake.failNextToken(502, "");
     mp.accessToken(SENDER);
     assertEquals(3, fake.tokenRequests());
     List<String> jtis = fake.grants().stream().map(JWTClaimsSet::getJWTID).toList();
     assertEquals(3, Set.copyOf(jtis).size(), "jti reused: " + jtis);
     assertEquals(2, sleeps.size());
+  }
+
+  @Test
+  void a500FailsAtOnceAsTheSharedClassifierSays() {
+    fake.failNextToken(500, "{\"error\":\"server_error\"}");
+    MaskinportenException e = assertThrows(MaskinportenException.class, () -> mp.accessToken(SENDER));
+    assertEquals(500, e.statusCode());
+    assertFalse(e.retryable());
+    assertEquals(1, fake.tokenRequests());
+    assertTrue(sleeps.isEmpty());
   }
 
   @Test
@@ -340,6 +350,22 @@ class MaskinportenTest {
         .clientId("c").build());
     assertThrows(IllegalStateException.class, () -> Maskinporten.builder().environment(MaskinportenEnvironment.TEST)
         .issuer("http://127.0.0.1/"));
+  }
+
+  @Test
+  void onlyTheBuiltInstanceOwnsResourcesAndIsCloseable() {
+    assertFalse(AutoCloseable.class.isAssignableFrom(MaskinportenView.class), "a view owns nothing");
+    Object view = mp.withSystemUser(OrganizationNumber.of("991825827")).withResource("https://api.example/");
+    assertFalse(view instanceof AutoCloseable);
+    assertFalse((Object) mp.forBroker() instanceof AutoCloseable);
+    assertFalse((Object) mp.forEvents() instanceof AutoCloseable);
+    try (Maskinporten raw = builder().brokerTokens(Maskinporten.BrokerTokens.MASKINPORTEN).build()) {
+      AccessTokenProvider broker = raw.forBroker();
+      assertFalse((Object) broker instanceof AutoCloseable,
+          "raw tokens for Broker come from a view, so a client closing its provider cannot close the owner");
+      assertEquals(raw.accessToken(SENDER), broker.accessToken(SENDER), "the view shares the owner's cache");
+    }
+    assertThrows(IllegalArgumentException.class, () -> builder().waitTimeout(Duration.ZERO));
   }
 
   @Test

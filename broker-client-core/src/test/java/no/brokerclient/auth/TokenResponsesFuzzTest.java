@@ -9,6 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.function.BiFunction;
+import no.brokerclient.internal.Retrier;
 import no.brokerclient.internal.TokenCache.Token;
 
 /**
@@ -21,16 +22,16 @@ class TokenResponsesFuzzTest {
 
   @FuzzTest
   void maskinportenTokenResponse(byte[] input) {
-    Token t = parse(input, Maskinporten::tokenResponse);
+    Token t = parse(input, TokenResponses::tokenResponse);
     if (t != null) {
-      assertFalse(t.expiresAt().isAfter(NOW.plusSeconds(Maskinporten.MAX_EXPIRES_IN_SECONDS)),
+      assertFalse(t.expiresAt().isAfter(NOW.plusSeconds(TokenResponses.MAX_EXPIRES_IN_SECONDS)),
           "expiry is capped: " + t.expiresAt());
     }
   }
 
   @FuzzTest
   void altinnExchangeResponse(byte[] input) {
-    parse(input, Maskinporten::exchangeResponse);
+    parse(input, TokenResponses::exchangeResponse);
   }
 
   /** Parses; a token must be usable, a failure must be an {@link AccessTokenException} that quotes nothing. */
@@ -51,9 +52,9 @@ class TokenResponsesFuzzTest {
   void maskinportenErrorResponse(byte[] input) {
     String body = new String(input, StandardCharsets.UTF_8);
     for (int status : new int[] {400, 401, 403, 429, 500, 503}) {
-      MaskinportenException e = Maskinporten.error("Maskinporten token endpoint", status, body);
+      MaskinportenException e = TokenResponses.error("Maskinporten token endpoint", status, body);
       assertEquals(status, e.statusCode());
-      assertEquals(status >= 500 || status == 429, e.retryable(), "only 5xx and 429 are retried");
+      assertEquals(Retrier.shouldRetry(status, true), e.retryable(), "the shared classifier decides");
       String m = e.getMessage();
       assertTrue(m.startsWith("Maskinporten token endpoint answered HTTP " + status), m);
       assertTrue(m.length() <= 1_000, "message is bounded: " + m.length());

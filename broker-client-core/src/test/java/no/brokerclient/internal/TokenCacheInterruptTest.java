@@ -32,7 +32,8 @@ class TokenCacheInterruptTest {
         }
       }
       return new Token("token-" + calls.get(), clock.instant().plus(Duration.ofHours(1)));
-    }, clock, Runnable::run, 100, Duration.ofMinutes(1), 0.1, Duration.ofSeconds(10));
+    }, clock, Runnable::run, new TokenCache.Policy(100, Duration.ofMinutes(1), 0.1, Duration.ofSeconds(10),
+        Duration.ofSeconds(5), Duration.ofMinutes(5)));
 
     AtomicReference<Throwable> aSaw = new AtomicReference<>();
     boolean[] aFlag = new boolean[1];
@@ -50,7 +51,7 @@ class TokenCacheInterruptTest {
     fetching.await();
     b.start();
     assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      while (b.getState() != Thread.State.WAITING) { // parked on a's in-flight fetch
+      while (b.getState() != Thread.State.TIMED_WAITING) { // parked on a's in-flight fetch (with a deadline)
         Thread.sleep(5);
       }
     });

@@ -7,9 +7,27 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that follows the system clock plus an offset the test moves forward. */
+/** A clock that follows the system clock (or, {@link #frozen}, stands still) plus an offset the test moves forward. */
 public final class MutableClock extends Clock {
   private final AtomicLong offsetMillis = new AtomicLong();
+  private final Instant frozenAt;
+
+  /** Follows the system clock. */
+  public MutableClock() {
+    this(null);
+  }
+
+  private MutableClock(Instant frozenAt) {
+    this.frozenAt = frozenAt;
+  }
+
+  /**
+   * @param at the time it shows until the test moves it
+   * @return a clock that moves only by {@link #advance}
+   */
+  public static MutableClock frozen(Instant at) {
+    return new MutableClock(at);
+  }
 
   /** @param d how far to move time forward */
   public void advance(Duration d) {
@@ -28,6 +46,6 @@ public final class MutableClock extends Clock {
 
   @Override
   public Instant instant() {
-    return Instant.now().plusMillis(offsetMillis.get());
+    return (frozenAt != null ? frozenAt : Instant.now()).plusMillis(offsetMillis.get());
   }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import no.brokerclient.AltinnEnvironment;
@@ -16,6 +17,7 @@ import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigner;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.auth.MaskinportenView;
 import no.brokerclient.auth.MaskinportenEnvironment;
 import no.brokerclient.events.EventsClient;
 import no.brokerclient.model.OrganizationNumber;
@@ -51,8 +53,8 @@ public final class ExampleEnvironment implements AutoCloseable {
 
   private final FakeAltinn fake;
   private final Map<String, String> env;
-  private final Maskinporten sender;
-  private final Maskinporten recipient;
+  private final MaskinportenView sender;
+  private final MaskinportenView recipient;
   private final Maskinporten serviceOwner;
   private final Maskinporten vendor;
   private final String resourceId;
@@ -168,7 +170,7 @@ public final class ExampleEnvironment implements AutoCloseable {
    * @param roles the client's roles
    * @return a BrokerClient builder for this environment
    */
-  public BrokerClient.Builder broker(Maskinporten tokens, Role... roles) {
+  public BrokerClient.Builder broker(MaskinportenView tokens, Role... roles) {
     BrokerClient.Builder b = BrokerClient.builder().accessTokenProvider(tokens.forBroker()).roles(roles)
         .userAgent("broker-client-examples/1");
     if (fake != null) {
@@ -186,7 +188,7 @@ public final class ExampleEnvironment implements AutoCloseable {
    * @param tokens the Maskinporten view to use
    * @return an Events API client for this environment
    */
-  public EventsClient events(Maskinporten tokens) {
+  public EventsClient events(MaskinportenView tokens) {
     EventsClient.Builder b = EventsClient.builder().accessTokenProvider(tokens.forEvents());
     if (fake != null) {
       b.platformUrl(fake.platformUrl());
@@ -274,12 +276,12 @@ public final class ExampleEnvironment implements AutoCloseable {
   }
 
   /** @return the sender's tokens */
-  public Maskinporten sender() {
+  public MaskinportenView sender() {
     return sender;
   }
 
   /** @return the recipient's tokens */
-  public Maskinporten recipient() {
+  public MaskinportenView recipient() {
     return recipient;
   }
 
@@ -305,10 +307,12 @@ public final class ExampleEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
-    sender.close();
-    recipient.close();
-    serviceOwner.close();
-    vendor.close();
+    // With the fake, sender and recipient are clients of their own; on TT02 they are views of serviceOwner.
+    for (MaskinportenView tokens : List.of(sender, recipient, serviceOwner, vendor)) {
+      if (tokens instanceof Maskinporten owner) {
+        owner.close();
+      }
+    }
     if (fake != null) {
       fake.close();
     }

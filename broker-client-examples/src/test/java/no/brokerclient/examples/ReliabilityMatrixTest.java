@@ -47,6 +47,7 @@ import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.auth.MaskinportenException;
+import no.brokerclient.auth.MaskinportenView;
 import no.brokerclient.events.EventSubscriptions;
 import no.brokerclient.events.EventsClient;
 import no.brokerclient.events.WebhookHandler;
@@ -109,7 +110,7 @@ class ReliabilityMatrixTest {
     recipient = client(env.recipient(), Role.RECIPIENT, Duration.ofSeconds(5));
   }
 
-  BrokerClient client(Maskinporten tokens, Role role, Duration readTimeout) {
+  BrokerClient client(MaskinportenView tokens, Role role, Duration readTimeout) {
     return env.broker(tokens, role).httpClient(http).subscriptionKey(SUBSCRIPTION_KEY).readTimeout(readTimeout)
         .retryPolicy(RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(20))
             .maxBackoff(Duration.ofMillis(100)).maxRetryAfter(Duration.ofSeconds(3)).build()).build();

@@ -34,6 +34,7 @@ import no.brokerclient.TelemetryListener;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.auth.MaskinportenView;
 import no.brokerclient.events.BrokerEvent;
 import no.brokerclient.events.BrokerEventPoller;
 import no.brokerclient.events.EventRole;
@@ -136,8 +137,10 @@ class MicrometerTelemetryTest {
       fake.resource(RESOURCE, OWNER, SENDER, RECIPIENT);
       String[] scopes = {AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE, AltinnScopes.BROKER_READ,
           AltinnScopes.EVENTS_SUBSCRIBE};
-      Maskinporten senderTokens = maskinporten(fake, "sender-system", SENDER, tee, scopes);
-      Maskinporten recipientTokens = maskinporten(fake, "recipient-system", RECIPIENT, tee, scopes);
+      Maskinporten senderMp = maskinporten(fake, "sender-system", SENDER, tee, scopes);
+      Maskinporten recipientMp = maskinporten(fake, "recipient-system", RECIPIENT, tee, scopes);
+      MaskinportenView senderTokens = senderMp.withSystemUser(OrganizationNumber.of(SENDER));
+      MaskinportenView recipientTokens = recipientMp.withSystemUser(OrganizationNumber.of(RECIPIENT));
       WebhookHandler handler = WebhookHandler.builder().secret(WEBHOOK_SECRET).telemetry(tee)
           .listener(e -> { }).build();
       var server = WebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "/hook",
@@ -172,8 +175,8 @@ class MicrometerTelemetryTest {
         recipient.confirmDownload(sentId);
       } finally {
         server.close();
-        senderTokens.close();
-        recipientTokens.close();
+        senderMp.close();
+        recipientMp.close();
       }
     }
   }
@@ -187,10 +190,10 @@ class MicrometerTelemetryTest {
       String... scopes) {
     return Maskinporten.builder().issuer(fake.maskinportenIssuer()).clientId(clientId)
         .signer(GrantSigners.jwk(fake.client(clientId, org, scopes))).altinnPlatformUrl(fake.platformUrl())
-        .subscriptionKey(SUBSCRIPTION_KEY).telemetry(tee).build().withSystemUser(OrganizationNumber.of(org));
+        .subscriptionKey(SUBSCRIPTION_KEY).telemetry(tee).build();
   }
 
-  static BrokerClient broker(FakeAltinn fake, Maskinporten tokens, Role role, TelemetryListener tee, RetryPolicy r) {
+  static BrokerClient broker(FakeAltinn fake, MaskinportenView tokens, Role role, TelemetryListener tee, RetryPolicy r) {
     return BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(tokens.forBroker()).roles(role)
         .subscriptionKey(SUBSCRIPTION_KEY).retryPolicy(r).telemetry(tee).build();
   }

@@ -15,6 +15,7 @@ import no.brokerclient.TelemetryListener;
 import no.brokerclient.auth.GrantSigner;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.auth.MaskinportenView;
 import no.brokerclient.auth.MaskinportenEnvironment;
 import no.brokerclient.events.EventsClient;
 import no.brokerclient.model.OrganizationNumber;
@@ -171,7 +172,7 @@ public class BrokerAutoConfiguration {
     }
   }
 
-  static Maskinporten asSystemUser(Maskinporten maskinporten, BrokerProperties.SystemUser user) {
+  static MaskinportenView asSystemUser(Maskinporten maskinporten, BrokerProperties.SystemUser user) {
     if (user.getOrganization() == null) {
       return maskinporten;
     }
