@@ -33,14 +33,28 @@ final class FakeCommand implements Callable<Integer> {
       description = "where to write the keys and the config file (default: a new temporary directory)")
   Path dir;
 
+  @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+      description = "loopback port to listen on, for Maskinporten and the platform alike (default 0: any free port)")
+  int port;
+
   FakeCommand(Context ctx) {
     this.ctx = ctx;
   }
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    if (port < 0 || port > 65535) {
+      throw new CliException(ExitCode.USAGE, "--port must be 0 (any free port) to 65535, not " + port);
+    }
+    FakeAltinn started;
+    try {
+      started = FakeAltinn.start(port);
+    } catch (java.net.BindException e) {
+      throw new CliException(ExitCode.USAGE, "port " + port + " on 127.0.0.1 is already in use: stop what listens"
+          + " there, or choose another --port (0 for any free port)", e);
+    }
     Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("broker-fake");
-    try (FakeAltinn fake = FakeAltinn.start()) {
+    try (FakeAltinn fake = started) {
       fake.resource(RESOURCE, OWNER, SENDER, RECIPIENT);
       String[] all = {AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE, AltinnScopes.BROKER_READ,
           AltinnScopes.EVENTS_SUBSCRIBE};

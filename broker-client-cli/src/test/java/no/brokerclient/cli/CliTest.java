@@ -440,7 +440,11 @@ class CliTest {
     java.io.StringWriter out = new java.io.StringWriter();
     Context ctx = new Context(Map.of(), Clock.systemUTC(), new java.io.PrintWriter(out, true),
         new java.io.PrintWriter(new java.io.StringWriter(), true), false);
-    Thread t = new Thread(() -> Main.run(ctx, "fake", "--dir", tmp.toString()));
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Thread t = new Thread(() -> Main.run(ctx, "fake", "--dir", tmp.toString(), "--port", String.valueOf(port)));
     t.setDaemon(true);
     t.start();
     try {
@@ -449,6 +453,13 @@ class CliTest {
           Thread.sleep(20);
         }
       });
+      assertTrue(out.toString().startsWith("FakeAltinn is running at http://127.0.0.1:" + port + " "), out.toString());
+      // The port is the fake's: a second fake on it fails at once, saying so.
+      Fixture.Result taken = f.run(Map.of(), Clock.systemUTC(), "fake", "--port", String.valueOf(port));
+      assertEquals(ExitCode.USAGE.code, taken.code(), taken.all());
+      assertEquals("broker: port " + port + " on 127.0.0.1 is already in use: stop what listens there, or choose"
+          + " another --port (0 for any free port)", taken.err().strip());
+      assertTrue(taken.out().isEmpty(), taken.out());
       assertTrue(out.toString().contains("export BROKER_CONFIG=" + tmp.resolve("config")), out.toString());
       assertTrue(out.toString().contains("MASKINPORTEN_CLIENT_ID=sender-system"), out.toString());
       Map<String, String> env = Map.of("BROKER_CONFIG", tmp.resolve("config").toString(), "BROKER_PROFILE",
