@@ -18,7 +18,8 @@ import picocli.CommandLine.ParseResult;
  */
 @Command(name = "broker", mixinStandardHelpOptions = true, version = "broker-client-cli 0.1.0",
     description = "Altinn 3 Broker from the command line.",
-    subcommands = {DoctorCommand.class, FakeCommand.class, SendCommand.class, TransferCommands.Search.class,
+    subcommands = {DoctorCommand.class, FakeCommand.class, SendCommand.class, ResumeCommand.class,
+        TransferCommands.Search.class,
         TransferCommands.Status.class, TransferCommands.Details.class, TransferCommands.Download.class,
         TransferCommands.Confirm.class, TransferCommands.Receive.class, ServiceOwnerCommands.Resource.class,
         ServiceOwnerCommands.ServiceOwnerCmd.class, ServiceOwnerCommands.Statistics.class,

@@ -10,6 +10,7 @@ import java.util.Set;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.Role;
+import no.brokerclient.access.AltinnAccessClient;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigner;
 import no.brokerclient.auth.GrantSigners;
@@ -34,6 +35,8 @@ final class Session implements AutoCloseable {
   private Maskinporten view;
   private BrokerClient broker;
   private EventsClient events;
+  private AltinnAccessClient access;
+  private java.util.function.Consumer<BrokerClient.Builder> tuning = b -> {};
 
   Session(CommonOptions options, Context ctx, Role role) {
     this.settings = Settings.resolve(options.flags(), ctx.env(), options.config, options.profile);
@@ -194,9 +197,53 @@ final class Session implements AutoCloseable {
       }
       root = b.build();
       OrganizationNumber org = org();
-      view = org != null && systemUser() ? root.withSystemUser(org) : root;
+      String ref = settings.get("BROKER_SYSTEM_USER_REF");
+      view = org == null || !systemUser() ? root : ref != null ? root.withSystemUser(org, ref)
+          : root.withSystemUser(org);
     }
     return view;
+  }
+
+  /** @return the Maskinporten client itself (the vendor, or the service owner), never acting as a system user */
+  synchronized Maskinporten root() {
+    maskinporten();
+    return root;
+  }
+
+  /** @return the external reference of the system user ({@code BROKER_SYSTEM_USER_REF}; default the org number) */
+  String systemUserRef() {
+    OrganizationNumber org = org();
+    return settings.get("BROKER_SYSTEM_USER_REF", org == null ? null : org.digits());
+  }
+
+  /**
+   * Sets how the Broker client is built (TUS parts, chunk size, checkpoint store); call before {@link #broker()}.
+   *
+   * @param tune changes to the builder
+   */
+  synchronized void tune(java.util.function.Consumer<BrokerClient.Builder> tune) {
+    if (broker != null) {
+      throw new IllegalStateException("the Broker client is built already");
+    }
+    this.tuning = tune;
+  }
+
+  /** @return the Resource Registry and Authentication client, with the client's own (not system-user) tokens */
+  synchronized AltinnAccessClient access() {
+    if (access == null) {
+      AltinnAccessClient.Builder b = AltinnAccessClient.builder().maskinporten(root()).userAgent(USER_AGENT);
+      switch (envName()) {
+        case "tt02" -> b.environment(AltinnEnvironment.TT02);
+        case "production" -> b.environment(AltinnEnvironment.PRODUCTION);
+        default -> b.platformUrl(platformUrl());
+      }
+      String key = subscriptionKey();
+      if (key != null) {
+        b.subscriptionKey(key);
+      }
+      access = b.build();
+    }
+    return access;
   }
 
   /** @return the Broker scopes of this role */
@@ -223,6 +270,7 @@ final class Session implements AutoCloseable {
       if (key != null) {
         b.subscriptionKey(key);
       }
+      tuning.accept(b);
       broker = b.build();
     }
     return broker;
@@ -248,6 +296,9 @@ final class Session implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (access != null) {
+      access.close();
+    }
     if (events != null) {
       events.close();
     }
