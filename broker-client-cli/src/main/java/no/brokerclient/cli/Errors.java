@@ -43,6 +43,25 @@ final class Errors {
     if (t instanceof BrokerConflictException) {
       return ExitCode.CONFLICT;
     }
+    if (t instanceof BrokerApiException a) {
+      // Other APIs' errors (Resource Registry, Authentication) by status: 412 is a version conflict.
+      int st = a.statusCode();
+      if (st == 409 || st == 412) {
+        return ExitCode.CONFLICT;
+      }
+      if (st == 404) {
+        return ExitCode.NOT_FOUND;
+      }
+      if (st == 403) {
+        return ExitCode.ACCESS;
+      }
+      if (st == 401) {
+        return ExitCode.AUTH;
+      }
+      if (st == 429 || st >= 500) {
+        return ExitCode.TRANSIENT;
+      }
+    }
     if (t instanceof BrokerServerException || t instanceof BrokerRateLimitedException
         || t instanceof BrokerTimeoutException || t instanceof BrokerIOException
         || t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {

@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import no.brokerclient.access.AccessScopes;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.testkit.FakeAltinn;
 import picocli.CommandLine.Command;
@@ -26,6 +28,7 @@ final class FakeCommand implements Callable<Integer> {
   static final String RECIPIENT = "986252932";
   static final String OWNER = "974760673";
   static final String RESOURCE = "demo-broker-resource";
+  static final String OWNER_CODE = "demo";
 
   private final Context ctx;
 
@@ -56,13 +59,14 @@ final class FakeCommand implements Callable<Integer> {
     Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("broker-fake");
     try (FakeAltinn fake = started) {
       fake.resource(RESOURCE, OWNER, SENDER, RECIPIENT);
-      String[] all = {AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE, AltinnScopes.BROKER_READ,
-          AltinnScopes.EVENTS_SUBSCRIBE};
+      fake.resourceRegistry().serviceOwner(OWNER_CODE, OWNER);
+      String[] all = scopes(List.of(AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE,
+          AltinnScopes.BROKER_READ, AltinnScopes.EVENTS_SUBSCRIBE), AccessScopes.VENDOR);
       Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
       profiles.put("fake-sender", profile(fake, d, "sender-system", SENDER, all));
       profiles.put("fake-recipient", profile(fake, d, "recipient-system", RECIPIENT, all));
-      profiles.put("fake-service-owner", profile(fake, d, "service-owner", OWNER, AltinnScopes.SERVICE_OWNER_SCOPE,
-          AltinnScopes.EVENTS_SUBSCRIBE));
+      profiles.put("fake-service-owner", profile(fake, d, "service-owner", OWNER, scopes(List.of(
+          AltinnScopes.SERVICE_OWNER_SCOPE, AltinnScopes.EVENTS_SUBSCRIBE), AccessScopes.SERVICE_OWNER)));
       StringBuilder config = new StringBuilder("# Written by `broker fake`; valid while it runs.\n");
       profiles.forEach((name, p) -> {
         config.append('[').append(name).append("]\n");
@@ -91,6 +95,12 @@ final class FakeCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static String[] scopes(List<String> some, java.util.Set<String> more) {
+    java.util.Set<String> all = new java.util.TreeSet<>(some);
+    all.addAll(more);
+    return all.toArray(String[]::new);
+  }
+
   private static Map<String, String> profile(FakeAltinn fake, Path dir, String clientId, String org,
       String... scopes) throws IOException {
     Path key = dir.resolve(clientId + ".jwk");
@@ -112,6 +122,11 @@ final class FakeCommand implements Callable<Integer> {
     p.put("BROKER_RECIPIENT_ORG", RECIPIENT);
     p.put("BROKER_ROLE", clientId.equals("service-owner") ? "service-owner"
         : clientId.startsWith("sender") ? "sender" : "recipient");
+    if (clientId.equals("service-owner")) {
+      p.put("BROKER_OWNER_CODE", OWNER_CODE);
+    } else {
+      p.put("BROKER_SYSTEM_ID", org + "_broker-cli"); // for `broker system-user …` as a vendor
+    }
     return p;
   }
 }
