@@ -40,6 +40,9 @@ final class FakeCommand implements Callable<Integer> {
       description = "loopback port to listen on, for Maskinporten and the platform alike (default 0: any free port)")
   int port;
 
+  @Option(names = {"-v", "--verbose"}, description = "on failure, print the cause chain")
+  boolean verbose;
+
   FakeCommand(Context ctx) {
     this.ctx = ctx;
   }

@@ -281,8 +281,23 @@ class CliTest {
     assertEquals(ExitCode.NOT_FOUND.code, missing.code(), missing.all());
     assertEquals(1, missing.err().strip().lines().count(), missing.err());
     assertTrue(missing.err().startsWith("broker: "), missing.err());
-    Fixture.Result verbose = f.run("sender", "status", UUID.randomUUID().toString(), "--verbose");
-    assertTrue(verbose.err().contains("caused by no.brokerclient.BrokerNotFoundException"), verbose.err());
+    UUID unknown = UUID.randomUUID();
+    Fixture.Result verbose = f.run("sender", "status", unknown.toString(), "--verbose");
+    assertEquals(ExitCode.NOT_FOUND.code, verbose.code());
+    String cause = verbose.err().lines().filter(l -> l.startsWith("  caused by no.brokerclient.BrokerNotFoundException"))
+        .findFirst().orElse(verbose.err());
+    // The HTTP answer and Broker's trace id (ProblemDetails traceId), as support asks for them.
+    assertTrue(cause.matches(".*\\[HTTP 404 GET /broker/api/v1/filetransfer/" + unknown + ", code BRO-\\d+, trace id"
+        + " 00-[0-9a-f]{32}-0000000000000001-01]"), cause);
+    // A wrapped failure shows every cause: the CLI's own line, then the JDK's.
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Fixture.Result port = f.run(Map.of(), Clock.systemUTC(), "fake", "--port",
+          String.valueOf(taken.getLocalPort()), "--verbose");
+      assertTrue(port.err().contains("  caused by no.brokerclient.cli.CliException: port "), port.err());
+      assertTrue(port.err().contains("  caused by java.net.BindException: FakeAltinn cannot listen on"), port.err());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
 
     assertEquals(ExitCode.USAGE.code, f.run("sender", "status", "not-a-uuid").code());
     assertEquals(ExitCode.USAGE.code, f.run("sender", "send").code());
