@@ -362,8 +362,8 @@ final class Doctor {
                 + org.digits() + "` replaces the refused request");
       } else {
         fail(name, "pending: request " + r.id() + " for " + who + " is " + r.status().value()
-            + ", not yet approved", SystemUserCommands.approveHint(r) + "; it must be on the resource's access list"
-                + " first if the resource uses one (else AUTH-00069)");
+            + ", not yet approved", SystemUserCommands.approveHint(r) + "; where the resource uses access lists, "
+                + org.digits() + " must be on one first (else AUTH-00069)");
       }
     } catch (BrokerException | CliException e) {
       fail(name, "cannot read the system user of " + who + ": " + e.getMessage(), "the vendor's client needs "

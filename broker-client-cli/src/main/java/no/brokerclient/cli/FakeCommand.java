@@ -10,6 +10,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import no.brokerclient.access.AccessScopes;
+import no.brokerclient.access.AltinnAccessClient;
+import no.brokerclient.access.BrokerServiceResource;
+import no.brokerclient.access.LocalizedText;
+import no.brokerclient.auth.GrantSigners;
+import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.testkit.FakeAltinn;
 import picocli.CommandLine.Command;
@@ -77,6 +83,7 @@ final class FakeCommand implements Callable<Integer> {
       });
       Path configFile = d.resolve("config");
       Files.writeString(configFile, config);
+      registerInResourceRegistry(fake, d.resolve("service-owner.jwk"));
 
       var out = ctx.out();
       out.println("FakeAltinn is running at " + fake.platformUrl() + " (Maskinporten issuer "
@@ -96,6 +103,23 @@ final class FakeCommand implements Callable<Integer> {
       new CountDownLatch(1).await();
     }
     return 0;
+  }
+
+  /**
+   * Puts the resource into the fake's Resource Registry too (access lists off), as a service owner would, so that a
+   * vendor can register a system with rights to it and ask for system users ({@code broker system-user …}).
+   */
+  private static void registerInResourceRegistry(FakeAltinn fake, Path ownerKey) throws IOException {
+    try (Maskinporten mp = Maskinporten.builder().issuer(fake.maskinportenIssuer()).clientId("service-owner")
+        .signer(GrantSigners.jwk(Files.readString(ownerKey))).altinnPlatformUrl(fake.platformUrl()).build();
+        AltinnAccessClient access = AltinnAccessClient.builder().platformUrl(fake.platformUrl()).maskinporten(mp)
+            .build()) {
+      LocalizedText title = LocalizedText.of("Demo-filer", "Demo-filer", "Demo files");
+      access.resources().createOrUpdate(BrokerServiceResource.builder(RESOURCE, OrganizationNumber.of(OWNER),
+          OWNER_CODE).title(title).description(title).rightDescription(LocalizedText.of("Sende og motta filer",
+              "Sende og ta imot filer", "Send and receive files"))
+          .accessListMode(no.brokerclient.access.AccessListMode.DISABLED).build());
+    }
   }
 
   private static String[] scopes(List<String> some, java.util.Set<String> more) {

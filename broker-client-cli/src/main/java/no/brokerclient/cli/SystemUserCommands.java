@@ -100,7 +100,7 @@ final class SystemUserCommands {
   /** What to tell a customer about a pending request: who approves, and where. */
   static String approveHint(SystemUserRequest r) {
     return "someone who manages access for " + r.customer() + " in Altinn (its main administrator or an access"
-        + " manager) opens " + r.confirmUrl() + " , logs in and approves";
+        + " manager) logs in at " + r.confirmUrl() + " and approves";
   }
 
   static Map<String, Object> json(SystemUserRequest r) {
