@@ -35,7 +35,7 @@ import picocli.CommandLine.ParseResult;
         "5:not found (404; no TUS checkpoint to resume)",
         "6:conflict (409, 412: e.g. already confirmed, access list exists)",
         "7:transient (5xx, 429, timeout, network): try again",
-        "8:checksum mismatch on download"},
+        "8:checksum mismatch (download, or a TUS upload Broker rejected)"},
     footer = {"%nSettings come from flags, then environment variables, then the config profile (--profile).",
         "Secrets only from environment variables or files: MASKINPORTEN_P12_PASSWORD[_FILE],"
             + " BROKER_SUBSCRIPTION_KEY[_FILE]."})
