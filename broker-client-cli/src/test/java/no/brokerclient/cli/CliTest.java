@@ -329,7 +329,8 @@ class CliTest {
     Fixture.Result ok = f.run(fromFile, Clock.systemUTC(), "doctor");
     assertEquals(0, ok.code(), ok.all());
     assertTrue(ok.out().contains("✓ subscription key: accepted"), ok.out());
-    for (String cmd : new String[] {"doctor", "send", "token", "fake", "receive"}) {
+    for (String cmd : new String[] {"doctor", "send", "resume", "token", "fake", "receive", "access-list",
+        "system-user"}) {
       Fixture.Result help = f.run("sender", cmd, "--help");
       assertEquals(0, help.code());
       assertFalse(help.out().contains("clock-offset"), help.out());
@@ -448,6 +449,7 @@ class CliTest {
     assertEquals(0, r.code(), r.all());
     assertTrue(r.out().contains("complete -F"), r.out().substring(0, Math.min(200, r.out().length())));
     assertTrue(r.out().contains("doctor"));
+    assertTrue(r.out().contains("access-list") && r.out().contains("system-user") && r.out().contains("resume"));
   }
 
   @Test
