@@ -336,7 +336,7 @@ final class Doctor {
     if (org == null || !s.systemUser() || systemId == null) {
       return;
     }
-    String ref = s.systemUserRef();
+    String ref = s.systemUserRef(org);
     String who = org.digits() + " on " + systemId + " (externalRef " + ref + ")";
     try {
       no.brokerclient.access.SystemUsers users = s.access().systemUsers();

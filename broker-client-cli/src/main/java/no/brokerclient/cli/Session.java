@@ -197,9 +197,8 @@ final class Session implements AutoCloseable {
       }
       root = b.build();
       OrganizationNumber org = org();
-      String ref = settings.get("BROKER_SYSTEM_USER_REF");
-      view = org == null || !systemUser() ? root : ref != null ? root.withSystemUser(org, ref)
-          : root.withSystemUser(org);
+      // Without BROKER_SYSTEM_USER_REF the grant carries no externalRef, which Maskinporten reads as the org number.
+      view = org == null || !systemUser() ? root : root.withSystemUser(org, settings.get("BROKER_SYSTEM_USER_REF"));
     }
     return view;
   }
@@ -210,10 +209,12 @@ final class Session implements AutoCloseable {
     return root;
   }
 
-  /** @return the external reference of the system user ({@code BROKER_SYSTEM_USER_REF}; default the org number) */
-  String systemUserRef() {
-    OrganizationNumber org = org();
-    return settings.get("BROKER_SYSTEM_USER_REF", org == null ? null : org.digits());
+  /**
+   * @param customer the organisation the system user acts for
+   * @return its external reference: {@code BROKER_SYSTEM_USER_REF}, default the organisation number
+   */
+  String systemUserRef(OrganizationNumber customer) {
+    return settings.get("BROKER_SYSTEM_USER_REF", customer.digits());
   }
 
   /**
@@ -232,18 +233,27 @@ final class Session implements AutoCloseable {
   synchronized AltinnAccessClient access() {
     if (access == null) {
       AltinnAccessClient.Builder b = AltinnAccessClient.builder().maskinporten(root()).userAgent(USER_AGENT);
-      switch (envName()) {
-        case "tt02" -> b.environment(AltinnEnvironment.TT02);
-        case "production" -> b.environment(AltinnEnvironment.PRODUCTION);
-        default -> b.platformUrl(platformUrl());
-      }
-      String key = subscriptionKey();
-      if (key != null) {
-        b.subscriptionKey(key);
-      }
+      platform(b::environment, b::platformUrl, b::subscriptionKey);
       access = b.build();
     }
     return access;
+  }
+
+  /**
+   * Points a client builder at this environment: Altinn's TT02 or production, else the custom platform URL; and
+   * gives it the subscription key, when one is set. The one place the Altinn clients are configured alike.
+   */
+  private void platform(java.util.function.Consumer<AltinnEnvironment> environment,
+      java.util.function.Consumer<String> url, java.util.function.Consumer<String> subscriptionKey) {
+    switch (envName()) {
+      case "tt02" -> environment.accept(AltinnEnvironment.TT02);
+      case "production" -> environment.accept(AltinnEnvironment.PRODUCTION);
+      default -> url.accept(platformUrl());
+    }
+    String key = subscriptionKey();
+    if (key != null) {
+      subscriptionKey.accept(key);
+    }
   }
 
   /** @return the Broker scopes of this role */
@@ -261,15 +271,7 @@ final class Session implements AutoCloseable {
     if (broker == null) {
       BrokerClient.Builder b = BrokerClient.builder().accessTokenProvider(maskinporten().forBroker()).roles(role)
           .userAgent(USER_AGENT);
-      switch (envName()) {
-        case "tt02" -> b.environment(AltinnEnvironment.TT02);
-        case "production" -> b.environment(AltinnEnvironment.PRODUCTION);
-        default -> b.baseUrl(platformUrl());
-      }
-      String key = subscriptionKey();
-      if (key != null) {
-        b.subscriptionKey(key);
-      }
+      platform(b::environment, b::baseUrl, b::subscriptionKey);
       tuning.accept(b);
       broker = b.build();
     }
@@ -280,15 +282,7 @@ final class Session implements AutoCloseable {
   synchronized EventsClient events() {
     if (events == null) {
       EventsClient.Builder b = EventsClient.builder().accessTokenProvider(maskinporten().forEvents());
-      switch (envName()) {
-        case "tt02" -> b.environment(AltinnEnvironment.TT02);
-        case "production" -> b.environment(AltinnEnvironment.PRODUCTION);
-        default -> b.platformUrl(platformUrl());
-      }
-      String key = subscriptionKey();
-      if (key != null) {
-        b.subscriptionKey(key);
-      }
+      platform(b::environment, b::platformUrl, b::subscriptionKey);
       events = b.build();
     }
     return events;

@@ -77,10 +77,8 @@ final class SystemUserCommands {
       return org;
     }
 
-    /** @return the external reference: the flag, else BROKER_SYSTEM_USER_REF, else the customer's number */
     String ref(Session s, OrganizationNumber c) {
-      String r = s.settings.get("BROKER_SYSTEM_USER_REF");
-      return r != null ? r : c.digits();
+      return s.systemUserRef(c);
     }
   }
 

@@ -165,7 +165,7 @@ class CliAccessTest {
     assertTrue(first.matches("request [0-9a-f-]{36} New \\(created\\) for " + Fixture.SENDER + ", externalRef "
         + Fixture.SENDER), asked.out());
     String id = first.substring("request ".length(), "request ".length() + 36);
-    assertTrue(asked.out().contains("opens http") || asked.out().contains("opens https"), asked.out());
+    assertTrue(asked.out().contains("logs in at https://"), asked.out());
     assertTrue(asked.out().contains("?id=" + id), asked.out());
 
     // Pending: doctor names the request, who approves it and where.
