@@ -51,6 +51,18 @@ final class CommonOptions {
       + " (BROKER_SYSTEM_USER; default true for tt02 and production, false for custom)")
   String systemUser;
 
+  @Option(names = "--owner-code", paramLabel = "CODE",
+      description = "the service owner's Altinn org code, e.g. ttd, for access lists (BROKER_OWNER_CODE)")
+  String ownerCode;
+
+  @Option(names = "--system-id", paramLabel = "ID", description = "the vendor's system in Altinn's system register,"
+      + " <vendor orgno>_<name> (BROKER_SYSTEM_ID); doctor then checks the system user's approval")
+  String systemId;
+
+  @Option(names = "--system-user-ref", paramLabel = "REF", description = "the system user's external reference"
+      + " (BROKER_SYSTEM_USER_REF; default the organisation number)")
+  String systemUserRef;
+
   @Option(names = "--maskinporten-issuer", paramLabel = "URL",
       description = "Maskinporten issuer for BROKER_ENV=custom (MASKINPORTEN_ISSUER)")
   String issuer;
@@ -84,6 +96,9 @@ final class CommonOptions {
     m.put("BROKER_SENDER_ORG", senderOrg);
     m.put("BROKER_RECIPIENT_ORG", recipientOrg);
     m.put("BROKER_SYSTEM_USER", systemUser);
+    m.put("BROKER_OWNER_CODE", ownerCode);
+    m.put("BROKER_SYSTEM_ID", systemId);
+    m.put("BROKER_SYSTEM_USER_REF", systemUserRef);
     m.put("MASKINPORTEN_ISSUER", issuer);
     m.put("ALTINN_PLATFORM_URL", platformUrl);
     m.put("BROKER_SUBSCRIPTION_KEY_FILE", subscriptionKeyFile);

@@ -54,6 +54,8 @@ final class Doctor {
   private final Session s;
   private final boolean events;
   private final List<Check> checks = new ArrayList<>();
+  /** Whether Broker refused this organisation the resource (403, or 401 from its authorization check). */
+  private boolean denied;
 
   Doctor(Session session, boolean events) {
     this.s = session;
@@ -65,9 +67,15 @@ final class Doctor {
     boolean config = config(role);
     boolean key = config && key();
     boolean metadata = config && metadata();
+    if (key && metadata) {
+      systemUser();
+    }
     boolean tokens = key && metadata && tokens();
     boolean exchange = tokens && exchange();
     boolean broker = exchange && broker();
+    if (exchange) {
+      accessList(broker);
+    }
     subscriptionKey(broker);
     if (events) {
       subscriptions(exchange);
@@ -123,25 +131,48 @@ final class Doctor {
     }
   }
 
+  /** An anonymous GET's answer: status, headers and the JSON body (null when not JSON or not 2xx). */
+  private record Fetched(int status, java.net.http.HttpHeaders headers, JsonNode json, boolean tooLarge) {}
+
+  /**
+   * An anonymous GET (no token: Maskinporten's metadata, the Resource Registry's public resource), read to at most
+   * {@code max} bytes.
+   */
+  private static Fetched fetch(String url, int max) throws java.io.IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("User-Agent", Session.USER_AGENT).header("Accept", "application/json").GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = r.body()) {
+      byte[] body = in.readNBytes(max + 1);
+      if (body.length > max) {
+        return new Fetched(r.statusCode(), r.headers(), null, true);
+      }
+      JsonNode json = null;
+      if (r.statusCode() / 100 == 2) {
+        try {
+          json = new ObjectMapper().readTree(body);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+          json = null;
+        }
+      }
+      return new Fetched(r.statusCode(), r.headers(), json, false);
+    }
+  }
+
   private boolean metadata() {
     String url = s.issuer() + ".well-known/oauth-authorization-server";
-    HttpResponse<InputStream> r;
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    Fetched r;
     try {
-      r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .header("User-Agent", Session.USER_AGENT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      JsonNode meta;
-      try (InputStream in = r.body()) {
-        byte[] body = in.readNBytes(MAX_METADATA + 1);
-        if (r.statusCode() != 200) {
-          return fail("Maskinporten metadata", url + " answered " + r.statusCode(),
-              "check BROKER_ENV / MASKINPORTEN_ISSUER and that this machine reaches Maskinporten");
-        }
-        if (body.length > MAX_METADATA) {
-          return fail("Maskinporten metadata", url + " answered more than 64 KiB", "check MASKINPORTEN_ISSUER");
-        }
-        meta = new ObjectMapper().readTree(body);
+      r = fetch(url, MAX_METADATA);
+      if (r.status() != 200) {
+        return fail("Maskinporten metadata", url + " answered " + r.status(),
+            "check BROKER_ENV / MASKINPORTEN_ISSUER and that this machine reaches Maskinporten");
       }
+      if (r.tooLarge()) {
+        return fail("Maskinporten metadata", url + " answered more than 64 KiB", "check MASKINPORTEN_ISSUER");
+      }
+      JsonNode meta = r.json();
       if (meta == null || !meta.path("token_endpoint").isTextual()) {
         return fail("Maskinporten metadata", url + " has no token_endpoint", "check MASKINPORTEN_ISSUER");
       }
@@ -159,13 +190,13 @@ final class Doctor {
     } catch (IllegalArgumentException e) {
       return fail("Maskinporten metadata", "bad URL " + url, "check MASKINPORTEN_ISSUER");
     }
-    clock(r);
+    clock(r.headers());
     return true;
   }
 
-  private void clock(HttpResponse<?> r) {
+  private void clock(java.net.http.HttpHeaders headers) {
     Instant local = s.clock.instant();
-    String date = r.headers().firstValue("Date").orElse(null);
+    String date = headers.firstValue("Date").orElse(null);
     if (date == null) {
       fail("clock", "Maskinporten sent no Date header; cannot measure skew", "compare the clock with NTP");
       return;
@@ -236,7 +267,8 @@ final class Doctor {
       case "MP-121" -> "the key has expired (keys live one year): register a new one";
       case "MP-130", "MP-012" -> Hints.CLOCK;
       case "MP-303" -> "the system user is not approved or the externalRef differs: check the system-user"
-          + " request with the organisation (common steps, step 3)";
+          + " request with the organisation (common steps, step 3; set BROKER_SYSTEM_ID and doctor checks it, or"
+          + " run `broker system-user status`)";
       default -> "see Maskinporten's error " + code + " (docs.digdir.no)";
     };
   }
@@ -271,6 +303,7 @@ final class Doctor {
     } catch (BrokerApiException e) {
       pass("Broker reachable", s.platformUrl() + "/broker/api/v1 answered " + e.statusCode());
       String trace = e.traceId() != null ? " [trace id " + e.traceId() + "]" : "";
+      denied = e instanceof BrokerAccessDeniedException || e instanceof BrokerUnauthorizedException;
       if (e instanceof BrokerAccessDeniedException) {
         return fail("resource access", "403: " + who + " has no access to resource " + resource + " as "
             + roleName() + (e.detail() != null ? " (Broker: " + e.detail() + ")" : "") + trace,
@@ -289,6 +322,140 @@ final class Doctor {
       return fail("resource access", e.getMessage(), "see the Broker error code in the message");
     } catch (BrokerException e) {
       return fail("Broker reachable", e.getMessage(), "check the network and ALTINN_PLATFORM_URL / BROKER_ENV");
+    }
+  }
+
+  /**
+   * When acting as a system user and {@code BROKER_SYSTEM_ID} names the vendor's system: whether the organisation
+   * approved it (with the vendor's own token: the Authentication API's request and system-user reads).
+   */
+  private void systemUser() {
+    String name = "system user";
+    OrganizationNumber org = s.org();
+    String systemId = s.settings.get("BROKER_SYSTEM_ID");
+    if (org == null || !s.systemUser() || systemId == null) {
+      return;
+    }
+    String ref = s.systemUserRef(org);
+    String who = org.digits() + " on " + systemId + " (externalRef " + ref + ")";
+    try {
+      no.brokerclient.access.SystemUsers users = s.access().systemUsers();
+      java.util.Optional<no.brokerclient.access.SystemUser> su = users.find(systemId, org, ref);
+      if (su.isPresent()) {
+        pass(name, "approved: system user " + su.get().id() + " for " + who);
+        return;
+      }
+      java.util.Optional<no.brokerclient.access.SystemUserRequest> req = users.findRequest(systemId, org, ref);
+      if (req.isEmpty()) {
+        fail(name, "no system user and no request for " + who, "ask " + org.digits() + " for one: `broker"
+            + " system-user request --customer " + org.digits() + "` prints the URL its manager opens (the system"
+            + " must be registered first: `broker system-user register`)");
+        return;
+      }
+      no.brokerclient.access.SystemUserRequest r = req.get();
+      if (r.timedOut()) {
+        fail(name, "request " + r.id() + " for " + who + " timed out (older than 180 days)",
+            "ask again: `broker system-user request --customer " + org.digits() + "` replaces it");
+      } else if (r.status().isRefused()) {
+        fail(name, "request " + r.id() + " for " + who + " was " + r.status().value() + " by " + org.digits(),
+            "talk to " + org.digits() + " first, then ask again: `broker system-user request --customer "
+                + org.digits() + "` replaces the refused request");
+      } else {
+        fail(name, "pending: request " + r.id() + " for " + who + " is " + r.status().value()
+            + ", not yet approved", SystemUserCommands.approveHint(r) + "; where the resource uses access lists, "
+                + org.digits() + " must be on one first (else AUTH-00069)");
+      }
+    } catch (BrokerException | CliException e) {
+      fail(name, "cannot read the system user of " + who + ": " + e.getMessage(), "the vendor's client needs "
+          + no.brokerclient.access.AccessScopes.SYSTEM_USER_REQUEST_READ + " and "
+          + no.brokerclient.access.AccessScopes.SYSTEM_USER_REQUEST_WRITE + " (Digdir grants them to system"
+          + " vendors); check BROKER_SYSTEM_ID");
+    }
+  }
+
+  /**
+   * Whether the resource uses access lists (the Resource Registry's public {@code GET resource/{id}}), and for a
+   * sender or recipient whether Broker let the organisation in; for the service owner, which lists are connected.
+   */
+  private void accessList(boolean brokerOk) {
+    String name = "access list";
+    String resource = s.resource();
+    String url = s.platformUrl().replaceAll("/+$", "") + "/resourceregistry/api/v1/resource/"
+        + java.net.URLEncoder.encode(resource, java.nio.charset.StandardCharsets.UTF_8);
+    JsonNode r;
+    try {
+      Fetched got = fetch(url, 1 << 20);
+      if (got.status() == 404) {
+        pass(name, "resource " + resource + " is not in the Resource Registry here: no access lists apply");
+        return;
+      }
+      if (got.json() == null) {
+        fail(name, "the Resource Registry answered " + got.status() + " for resource " + resource,
+            "check ALTINN_PLATFORM_URL / BROKER_ENV");
+        return;
+      }
+      r = got.json();
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      fail(name, url + " not reachable (" + e.getClass().getSimpleName() + ")", "check the network and"
+          + " ALTINN_PLATFORM_URL / BROKER_ENV");
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail(name, "interrupted", "run again");
+      return;
+    }
+    if (!"Enabled".equalsIgnoreCase(r.path("accessListMode").asText())) {
+      pass(name, "resource " + resource + " does not use access lists (accessListMode "
+          + r.path("accessListMode").asText("Disabled") + "): its policy decides");
+      return;
+    }
+    String code = r.path("hasCompetentAuthority").path("orgcode").asText("");
+    String ownerOrg = r.path("hasCompetentAuthority").path("organization").asText("");
+    String owner = "service owner " + code + (ownerOrg.isEmpty() ? "" : " (" + ownerOrg + ")");
+    if (s.role == Role.SERVICE_OWNER) {
+      connectedLists(name, resource, code);
+      return;
+    }
+    String org = s.org().digits();
+    String action = s.role == Role.SENDER ? "write" : "read";
+    if (brokerOk) {
+      pass(name, "resource " + resource + " uses access lists of " + owner + ", and " + org + " is on one"
+          + " connected to it (Broker let it in as " + roleName() + ")");
+    } else if (denied) {
+      fail(name, "resource " + resource + " uses access lists of " + owner + ", and " + org + " is not on one"
+          + " connected to it for " + action + " (Broker refused it as " + roleName() + ")", "ask " + owner + " to"
+          + " add " + org + " to an access list connected to " + resource + " with action " + action + " (they run"
+          + " `broker access-list add-members LIST " + org + "`, and `broker access-list connect LIST` once);"
+          + " approve a system user only after that (else AUTH-00069)");
+    } else {
+      skip(name, "resource " + resource + " uses access lists of " + owner + "; Broker did not answer, so"
+          + " whether " + org + " is on one is unknown");
+    }
+  }
+
+  /** The service owner's view: the lists connected to the resource and their sizes (needs BROKER_OWNER_CODE). */
+  private void connectedLists(String name, String resource, String code) {
+    String mine = s.settings.get("BROKER_OWNER_CODE", code);
+    try {
+      no.brokerclient.access.AccessLists lists = s.access().accessLists();
+      List<String> connected = new ArrayList<>();
+      for (no.brokerclient.access.AccessList l : lists.listForResource(mine, resource)) {
+        for (no.brokerclient.access.ResourceConnection c : l.connections()) {
+          connected.add(l.identifier() + " (" + lists.members(mine, l.identifier()).size() + " members, "
+              + (c.allActions() ? "all actions" : String.join(", ", AccessListCommands.actions(c))) + ")");
+        }
+      }
+      if (connected.isEmpty()) {
+        fail(name, "resource " + resource + " has accessListMode Enabled but no access list of " + mine
+            + " is connected to it: nobody can use it", "`broker access-list create LIST --name …`, `broker"
+            + " access-list add-members LIST ORGNO…`, `broker access-list connect LIST`");
+      } else {
+        pass(name, "resource " + resource + " uses access lists: " + String.join("; ", connected));
+      }
+    } catch (BrokerException | CliException e) {
+      fail(name, "cannot read the access lists of " + mine + ": " + e.getMessage(), "the service owner's client"
+          + " needs " + no.brokerclient.access.AccessScopes.ACCESS_LIST_READ + " (from tjenesteeier@altinn.no)"
+          + " and BROKER_OWNER_CODE its org code");
     }
   }
 

@@ -43,6 +43,25 @@ final class Errors {
     if (t instanceof BrokerConflictException) {
       return ExitCode.CONFLICT;
     }
+    if (t instanceof BrokerApiException a) {
+      // Other APIs' errors (Resource Registry, Authentication) by status: 412 is a version conflict.
+      int st = a.statusCode();
+      if (st == 409 || st == 412) {
+        return ExitCode.CONFLICT;
+      }
+      if (st == 404) {
+        return ExitCode.NOT_FOUND;
+      }
+      if (st == 403) {
+        return ExitCode.ACCESS;
+      }
+      if (st == 401) {
+        return ExitCode.AUTH;
+      }
+      if (st == 429 || st >= 500) {
+        return ExitCode.TRANSIENT;
+      }
+    }
     if (t instanceof BrokerServerException || t instanceof BrokerRateLimitedException
         || t instanceof BrokerTimeoutException || t instanceof BrokerIOException
         || t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
@@ -66,19 +85,29 @@ final class Errors {
     return "broker: " + msg;
   }
 
-  /** @return the cause chain with trace ids, one cause per line (for --verbose) */
+  /**
+   * @param t the failure
+   * @return the cause chain, one cause per line, each Altinn answer with its HTTP status, request and trace id (for
+   *     --verbose); messages carry no secrets, and neither do the request paths
+   */
   static String verbose(Throwable t) {
     StringBuilder b = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
       b.append("  caused by ").append(c.getClass().getName());
       String m = c.getMessage();
       if (m != null) {
-        b.append(": ").append(m.replace('\n', ' '));
+        b.append(": ").append(m.replace('\n', ' ').replace('\r', ' '));
       }
-      String trace = c instanceof BrokerApiException a ? a.traceId()
-          : c instanceof MaskinportenException m2 ? m2.traceId() : null;
-      if (trace != null) {
-        b.append(" [trace id ").append(trace).append(']');
+      if (c instanceof BrokerApiException a) {
+        no.brokerclient.ApiError e = a.error();
+        b.append(" [HTTP ").append(e.status()).append(' ').append(e.method()).append(' ').append(e.path());
+        if (e.code() != null) {
+          b.append(", code ").append(e.code());
+        }
+        b.append(", trace id ").append(e.traceId() != null ? e.traceId() : "none").append(']');
+      } else if (c instanceof MaskinportenException mp && mp.traceId() != null) {
+        b.append(" [trace id ").append(mp.traceId()).append(']');
       }
       b.append('\n');
     }

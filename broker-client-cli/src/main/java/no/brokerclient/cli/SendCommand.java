@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import no.brokerclient.Role;
 import no.brokerclient.SendOptions;
+import no.brokerclient.UploadMode;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.FileTransferOverview;
 import picocli.CommandLine.Command;
@@ -14,7 +15,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code broker send FILE --to ORG…}: MD5, initialize, streamed upload, optionally wait for Published. */
+/**
+ * {@code broker send FILE --to ORG…}: MD5, initialize, upload (streamed, or TUS with {@code --tus [--parts N]}),
+ * optionally wait for Published. A TUS upload announces its file transfer id once its checkpoint is saved, so
+ * {@code broker resume} can finish it after a crash.
+ */
 @Command(name = "send", mixinStandardHelpOptions = true,
     description = "Send a file to one or more organisations (as BROKER_SENDER_ORG, on BROKER_RESOURCE).")
 final class SendCommand implements Callable<Integer> {
@@ -46,6 +51,13 @@ final class SendCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the overview as JSON")
   boolean json;
 
+  @Option(names = "--tus", description = "upload with TUS (resumable chunks; see --parts); default: TUS from 64 MiB"
+      + " in 4 parts, one streamed POST below")
+  boolean tus;
+
+  @Mixin
+  TusOptions tusOptions;
+
   SendCommand(Context ctx) {
     this.ctx = ctx;
   }
@@ -69,6 +81,11 @@ final class SendCommand implements Callable<Integer> {
       if (wait != null) {
         o.awaitPublished(wait);
       }
+      Integer parts = tusOptions.parts;
+      if (tus || parts != null) {
+        o.uploadMode(parts != null && parts > 1 ? UploadMode.TUS_PARALLEL : UploadMode.TUS);
+      }
+      tusOptions.apply(s, file, ctx.err());
       FileTransferOverview ov = s.broker().send(b.build(), file, o.build());
       if (json) {
         Json.print(ctx.out(), ov);

@@ -10,6 +10,7 @@ import java.util.Set;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.Role;
+import no.brokerclient.access.AltinnAccessClient;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigner;
 import no.brokerclient.auth.GrantSigners;
@@ -35,6 +36,8 @@ final class Session implements AutoCloseable {
   private MaskinportenView view;
   private BrokerClient broker;
   private EventsClient events;
+  private AltinnAccessClient access;
+  private java.util.function.Consumer<BrokerClient.Builder> tuning = b -> {};
 
   Session(CommonOptions options, Context ctx, Role role) {
     this.settings = Settings.resolve(options.flags(), ctx.env(), options.config, options.profile);
@@ -195,9 +198,63 @@ final class Session implements AutoCloseable {
       }
       root = b.build();
       OrganizationNumber org = org();
-      view = org != null && systemUser() ? root.withSystemUser(org) : root;
+      // Without BROKER_SYSTEM_USER_REF the grant carries no externalRef, which Maskinporten reads as the org number.
+      view = org == null || !systemUser() ? root : root.withSystemUser(org, settings.get("BROKER_SYSTEM_USER_REF"));
     }
     return view;
+  }
+
+  /** @return the Maskinporten client itself (the vendor, or the service owner), never acting as a system user */
+  synchronized Maskinporten root() {
+    maskinporten();
+    return root;
+  }
+
+  /**
+   * @param customer the organisation the system user acts for
+   * @return its external reference: {@code BROKER_SYSTEM_USER_REF}, default the organisation number
+   */
+  String systemUserRef(OrganizationNumber customer) {
+    return settings.get("BROKER_SYSTEM_USER_REF", customer.digits());
+  }
+
+  /**
+   * Sets how the Broker client is built (TUS parts, chunk size, checkpoint store); call before {@link #broker()}.
+   *
+   * @param tune changes to the builder
+   */
+  synchronized void tune(java.util.function.Consumer<BrokerClient.Builder> tune) {
+    if (broker != null) {
+      throw new IllegalStateException("the Broker client is built already");
+    }
+    this.tuning = tune;
+  }
+
+  /** @return the Resource Registry and Authentication client, with the client's own (not system-user) tokens */
+  synchronized AltinnAccessClient access() {
+    if (access == null) {
+      AltinnAccessClient.Builder b = AltinnAccessClient.builder().maskinporten(root()).userAgent(USER_AGENT);
+      platform(b::environment, b::platformUrl, b::subscriptionKey);
+      access = b.build();
+    }
+    return access;
+  }
+
+  /**
+   * Points a client builder at this environment: Altinn's TT02 or production, else the custom platform URL; and
+   * gives it the subscription key, when one is set. The one place the Altinn clients are configured alike.
+   */
+  private void platform(java.util.function.Consumer<AltinnEnvironment> environment,
+      java.util.function.Consumer<String> url, java.util.function.Consumer<String> subscriptionKey) {
+    switch (envName()) {
+      case "tt02" -> environment.accept(AltinnEnvironment.TT02);
+      case "production" -> environment.accept(AltinnEnvironment.PRODUCTION);
+      default -> url.accept(platformUrl());
+    }
+    String key = subscriptionKey();
+    if (key != null) {
+      subscriptionKey.accept(key);
+    }
   }
 
   /** @return the Broker scopes of this role */
@@ -215,15 +272,8 @@ final class Session implements AutoCloseable {
     if (broker == null) {
       BrokerClient.Builder b = BrokerClient.builder().accessTokenProvider(maskinporten().forBroker()).roles(role)
           .userAgent(USER_AGENT);
-      switch (envName()) {
-        case "tt02" -> b.environment(AltinnEnvironment.TT02);
-        case "production" -> b.environment(AltinnEnvironment.PRODUCTION);
-        default -> b.baseUrl(platformUrl());
-      }
-      String key = subscriptionKey();
-      if (key != null) {
-        b.subscriptionKey(key);
-      }
+      platform(b::environment, b::baseUrl, b::subscriptionKey);
+      tuning.accept(b);
       broker = b.build();
     }
     return broker;
@@ -233,15 +283,7 @@ final class Session implements AutoCloseable {
   synchronized EventsClient events() {
     if (events == null) {
       EventsClient.Builder b = EventsClient.builder().accessTokenProvider(maskinporten().forEvents());
-      switch (envName()) {
-        case "tt02" -> b.environment(AltinnEnvironment.TT02);
-        case "production" -> b.environment(AltinnEnvironment.PRODUCTION);
-        default -> b.platformUrl(platformUrl());
-      }
-      String key = subscriptionKey();
-      if (key != null) {
-        b.subscriptionKey(key);
-      }
+      platform(b::environment, b::platformUrl, b::subscriptionKey);
       events = b.build();
     }
     return events;
@@ -249,6 +291,9 @@ final class Session implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (access != null) {
+      access.close();
+    }
     if (events != null) {
       events.close();
     }

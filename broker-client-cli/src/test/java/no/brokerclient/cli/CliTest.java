@@ -281,8 +281,23 @@ class CliTest {
     assertEquals(ExitCode.NOT_FOUND.code, missing.code(), missing.all());
     assertEquals(1, missing.err().strip().lines().count(), missing.err());
     assertTrue(missing.err().startsWith("broker: "), missing.err());
-    Fixture.Result verbose = f.run("sender", "status", UUID.randomUUID().toString(), "--verbose");
-    assertTrue(verbose.err().contains("caused by no.brokerclient.BrokerNotFoundException"), verbose.err());
+    UUID unknown = UUID.randomUUID();
+    Fixture.Result verbose = f.run("sender", "status", unknown.toString(), "--verbose");
+    assertEquals(ExitCode.NOT_FOUND.code, verbose.code());
+    String cause = verbose.err().lines().filter(l -> l.startsWith("  caused by no.brokerclient.BrokerNotFoundException"))
+        .findFirst().orElse(verbose.err());
+    // The HTTP answer and Broker's trace id (ProblemDetails traceId), as support asks for them.
+    assertTrue(cause.matches(".*\\[HTTP 404 GET /broker/api/v1/filetransfer/" + unknown + ", code BRO-\\d+, trace id"
+        + " 00-[0-9a-f]{32}-0000000000000001-01]"), cause);
+    // A wrapped failure shows every cause: the CLI's own line, then the JDK's.
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Fixture.Result port = f.run(Map.of(), Clock.systemUTC(), "fake", "--port",
+          String.valueOf(taken.getLocalPort()), "--verbose");
+      assertTrue(port.err().contains("  caused by no.brokerclient.cli.CliException: port "), port.err());
+      assertTrue(port.err().contains("  caused by java.net.BindException: FakeAltinn cannot listen on"), port.err());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
 
     assertEquals(ExitCode.USAGE.code, f.run("sender", "status", "not-a-uuid").code());
     assertEquals(ExitCode.USAGE.code, f.run("sender", "send").code());
@@ -314,7 +329,8 @@ class CliTest {
     Fixture.Result ok = f.run(fromFile, Clock.systemUTC(), "doctor");
     assertEquals(0, ok.code(), ok.all());
     assertTrue(ok.out().contains("✓ subscription key: accepted"), ok.out());
-    for (String cmd : new String[] {"doctor", "send", "token", "fake", "receive"}) {
+    for (String cmd : new String[] {"doctor", "send", "resume", "token", "fake", "receive", "access-list",
+        "system-user"}) {
       Fixture.Result help = f.run("sender", cmd, "--help");
       assertEquals(0, help.code());
       assertFalse(help.out().contains("clock-offset"), help.out());
@@ -433,6 +449,7 @@ class CliTest {
     assertEquals(0, r.code(), r.all());
     assertTrue(r.out().contains("complete -F"), r.out().substring(0, Math.min(200, r.out().length())));
     assertTrue(r.out().contains("doctor"));
+    assertTrue(r.out().contains("access-list") && r.out().contains("system-user") && r.out().contains("resume"));
   }
 
   @Test
@@ -440,7 +457,11 @@ class CliTest {
     java.io.StringWriter out = new java.io.StringWriter();
     Context ctx = new Context(Map.of(), Clock.systemUTC(), new java.io.PrintWriter(out, true),
         new java.io.PrintWriter(new java.io.StringWriter(), true), false);
-    Thread t = new Thread(() -> Main.run(ctx, "fake", "--dir", tmp.toString()));
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Thread t = new Thread(() -> Main.run(ctx, "fake", "--dir", tmp.toString(), "--port", String.valueOf(port)));
     t.setDaemon(true);
     t.start();
     try {
@@ -449,6 +470,13 @@ class CliTest {
           Thread.sleep(20);
         }
       });
+      assertTrue(out.toString().startsWith("FakeAltinn is running at http://127.0.0.1:" + port + " "), out.toString());
+      // The port is the fake's: a second fake on it fails at once, saying so.
+      Fixture.Result taken = f.run(Map.of(), Clock.systemUTC(), "fake", "--port", String.valueOf(port));
+      assertEquals(ExitCode.USAGE.code, taken.code(), taken.all());
+      assertEquals("broker: port " + port + " on 127.0.0.1 is already in use: stop what listens there, or choose"
+          + " another --port (0 for any free port)", taken.err().strip());
+      assertTrue(taken.out().isEmpty(), taken.out());
       assertTrue(out.toString().contains("export BROKER_CONFIG=" + tmp.resolve("config")), out.toString());
       assertTrue(out.toString().contains("MASKINPORTEN_CLIENT_ID=sender-system"), out.toString());
       Map<String, String> env = Map.of("BROKER_CONFIG", tmp.resolve("config").toString(), "BROKER_PROFILE",

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import no.brokerclient.access.AccessScopes;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.testing.CapturedLogs;
 import no.brokerclient.testkit.FakeAltinn;
@@ -31,6 +32,10 @@ final class Fixture implements AutoCloseable {
   static final String RECIPIENT = FakeCommand.RECIPIENT;
   static final String OWNER = FakeCommand.OWNER;
   static final String RESOURCE = "cli-resource";
+  /** The vendor of the {@code vendor} profile, whose system users act for {@link #SENDER}. */
+  static final String VENDOR = "313776735";
+  static final String OWNER_CODE = "cli";
+  static final String SYSTEM_ID = VENDOR + "_cli-system";
   static final String SUBSCRIPTION_KEY = "sk-0123456789-very-secret-subscription-key";
 
   final FakeAltinn fake;
@@ -52,13 +57,20 @@ final class Fixture implements AutoCloseable {
     dir = Files.createTempDirectory("broker-cli-test");
     fake.resource(RESOURCE, OWNER, SENDER, RECIPIENT);
     fake.resource("closed-resource", OWNER);
+    fake.resourceRegistry().serviceOwner(OWNER_CODE, OWNER);
     String[] all = {AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE, AltinnScopes.BROKER_READ,
         AltinnScopes.EVENTS_SUBSCRIBE};
-    profile("sender", "cli-sender", SENDER, "sender", all);
-    profile("recipient", "cli-recipient", RECIPIENT, "recipient", all);
-    profile("service-owner", "cli-owner", OWNER, "service-owner", AltinnScopes.SERVICE_OWNER_SCOPE,
+    profile("sender", "cli-sender", SENDER, "sender", "", all);
+    profile("recipient", "cli-recipient", RECIPIENT, "recipient", "", all);
+    profile("service-owner", "cli-owner", OWNER, "service-owner", "BROKER_OWNER_CODE=" + OWNER_CODE + "\n",
+        AltinnScopes.SERVICE_OWNER_SCOPE, AltinnScopes.EVENTS_SUBSCRIBE, AccessScopes.RESOURCE_WRITE,
+        AccessScopes.ACCESS_LIST_READ, AccessScopes.ACCESS_LIST_WRITE);
+    profile("no-write", "cli-no-write", SENDER, "sender", "", AltinnScopes.AUTHORIZATION_PDP,
         AltinnScopes.EVENTS_SUBSCRIBE);
-    profile("no-write", "cli-no-write", SENDER, "sender", AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.EVENTS_SUBSCRIBE);
+    profile("vendor", "cli-vendor", VENDOR, "sender", "BROKER_SYSTEM_USER=true\nBROKER_SYSTEM_ID=" + SYSTEM_ID
+        + "\n", AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE, AltinnScopes.BROKER_READ,
+        AccessScopes.SYSTEM_REGISTER_WRITE, AccessScopes.SYSTEM_USER_REQUEST_READ,
+        AccessScopes.SYSTEM_USER_REQUEST_WRITE);
     config = dir.resolve("config");
     Files.writeString(config, profiles);
     secrets.add(SUBSCRIPTION_KEY);
@@ -72,7 +84,8 @@ final class Fixture implements AutoCloseable {
   }
 
   /** Adds a profile; its client's private key goes to {@code <name>.jwk}. */
-  private void profile(String name, String clientId, String org, String role, String... scopes) throws IOException {
+  private void profile(String name, String clientId, String org, String role, String extra, String... scopes)
+      throws IOException {
     String jwk = fake.client(clientId, org, scopes);
     Path key = dir.resolve(name + ".jwk");
     Files.writeString(key, jwk);
@@ -92,7 +105,15 @@ final class Fixture implements AutoCloseable {
         .append("BROKER_RESOURCE=").append(RESOURCE).append('\n')
         .append("BROKER_SENDER_ORG=").append(SENDER).append('\n')
         .append("BROKER_RECIPIENT_ORG=").append(RECIPIENT).append('\n')
-        .append("BROKER_ROLE=").append(role).append('\n');
+        .append("BROKER_ROLE=").append(role).append('\n')
+        .append(extra);
+  }
+
+  /** @return the service owner's Maskinporten (its key file), for set-up the CLI does not do */
+  no.brokerclient.auth.Maskinporten ownerTokens() throws IOException {
+    return no.brokerclient.auth.Maskinporten.builder().issuer(fake.maskinportenIssuer()).clientId("cli-owner")
+        .signer(no.brokerclient.auth.GrantSigners.jwk(Files.readString(dir.resolve("service-owner.jwk"))))
+        .altinnPlatformUrl(fake.platformUrl()).build();
   }
 
   String webhookUrl() {

@@ -33,6 +33,17 @@ class SpawnedCliTest {
   private record Run(int code, String out, String err) {}
 
   private static Run spawn(Map<String, String> env, String... args) throws Exception {
+    Process p = start(env, args);
+    p.getOutputStream().close();
+    // Output is small; read both after exit (bounded wait).
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the CLI did not finish");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    f.assertNoSecrets(out + err);
+    return new Run(p.exitValue(), out, err);
+  }
+
+  private static Process start(Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString()));
@@ -44,14 +55,43 @@ class SpawnedCliTest {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("BROKER_") || k.startsWith("MASKINPORTEN_"));
     pb.environment().putAll(env);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    // Output is small; read both after exit (bounded wait).
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the CLI did not finish");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    f.assertNoSecrets(out + err);
-    return new Run(p.exitValue(), out, err);
+    return pb.start();
+  }
+
+  @Test
+  void fakeListensOnTheGivenPortAsAProcessAndASecondOneSaysItIsTaken(@TempDir Path tmp) throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Process fake = start(Map.of(), "fake", "--port", String.valueOf(port), "--dir", tmp.toString());
+    try {
+      fake.getOutputStream().close();
+      java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(fake.getInputStream(),
+          StandardCharsets.UTF_8));
+      String first = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+          () -> {
+            String l = lines.readLine();
+            for (String next = l; next != null && !next.contains("Ctrl-C"); next = lines.readLine()) {
+              // read up to the last line of the settings
+            }
+            return l;
+          });
+      assertTrue(first.startsWith("FakeAltinn is running at http://127.0.0.1:" + port + " "), first);
+      Run doctor = spawn(Map.of("BROKER_CONFIG", tmp.resolve("config").toString(), "BROKER_PROFILE",
+          "fake-sender"), "doctor", "--no-events");
+      assertEquals(0, doctor.code(), doctor.out() + doctor.err());
+      assertTrue(doctor.out().contains("http://127.0.0.1:" + port + "/broker/api/v1 answered with the token"),
+          doctor.out());
+      Run taken = spawn(Map.of(), "fake", "--port", String.valueOf(port));
+      assertEquals(ExitCode.USAGE.code, taken.code(), taken.out() + taken.err());
+      assertEquals("broker: port " + port + " on 127.0.0.1 is already in use: stop what listens there, or choose"
+          + " another --port (0 for any free port)", taken.err().strip().lines().reduce((a, b) -> b).orElse(""),
+          taken.err());
+    } finally {
+      fake.destroy();
+      assertTrue(fake.waitFor(30, TimeUnit.SECONDS), "the fake stopped");
+    }
   }
 
   @Test

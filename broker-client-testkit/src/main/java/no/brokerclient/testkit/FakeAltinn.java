@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 
 /**
  * An embedded, faithful stand-in for Altinn on loopback, for integration tests without Altinn's test environment.
- * One server (ephemeral port) serves:
+ * One server (an ephemeral port, or the one given to {@link #start(int)}) serves:
  *
  * <ul>
  *   <li>Maskinporten: {@code /.well-known/oauth-authorization-server} and {@code /token}, verifying JWT-bearer
@@ -202,13 +202,16 @@ public final class FakeAltinn implements AutoCloseable {
     }
   }
 
-  private FakeAltinn() throws IOException {
+  private FakeAltinn(int port) throws IOException {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0 (ephemeral) to 65535, got " + port);
+    }
+    Http.preferNoDelay();
+    server = bind(port); // first: a taken port fails before any thread or directory exists
     AtomicInteger n = new AtomicInteger();
     executor = Executors.newFixedThreadPool(64, r -> daemon(r, "fake-altinn-http-" + n.incrementAndGet()));
     scheduler = Executors.newScheduledThreadPool(4, r -> daemon(r, "fake-altinn-jobs-" + n.incrementAndGet()));
     storage = Files.createTempDirectory("fake-altinn");
-    Http.preferNoDelay();
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.setExecutor(executor);
     Filter filter = new Filter() {
       @Override
@@ -241,6 +244,18 @@ public final class FakeAltinn implements AutoCloseable {
     return t;
   }
 
+  private static HttpServer bind(int port) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    try {
+      return HttpServer.create(address, 1024);
+    } catch (java.net.BindException e) {
+      java.net.BindException clear = new java.net.BindException("FakeAltinn cannot listen on 127.0.0.1:" + port
+          + ": the port is in use (" + e.getMessage() + "); choose another port, or 0 for an ephemeral one");
+      clear.initCause(e);
+      throw clear;
+    }
+  }
+
   /**
    * Starts a fake on an ephemeral loopback port.
    *
@@ -248,7 +263,20 @@ public final class FakeAltinn implements AutoCloseable {
    * @throws IOException if it cannot start
    */
   public static FakeAltinn start() throws IOException {
-    return new FakeAltinn();
+    return start(0);
+  }
+
+  /**
+   * Starts a fake on the given loopback port (127.0.0.1), so that its URLs are known before it starts.
+   *
+   * @param port 1 to 65535, or 0 for an ephemeral port (the default of {@link #start()})
+   * @return the running fake
+   * @throws java.net.BindException naming the port when it is in use
+   * @throws IOException if it cannot start otherwise
+   * @throws IllegalArgumentException when the port is out of range
+   */
+  public static FakeAltinn start(int port) throws IOException {
+    return new FakeAltinn(port);
   }
 
   /** @return the platform URL: use it as BrokerClient's base URL and the Events and exchange platform URL */
