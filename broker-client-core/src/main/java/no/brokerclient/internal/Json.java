@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -33,6 +34,7 @@ public final class Json {
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // a size of 12.5 bytes is an error, not 12
       .addModule(new SimpleModule("broker-client")
           .addDeserializer(Instant.class, stringDeserializer(Json::parseInstant))
+          .addDeserializer(Duration.class, stringDeserializer(Durations::parse)) // ISO-8601 or .NET TimeSpan
           .addDeserializer(FileTransferStatus.class, stringDeserializer(FileTransferStatus::valueOf))
           .addDeserializer(RecipientFileTransferStatus.class, stringDeserializer(RecipientFileTransferStatus::valueOf)))
       .build();
