@@ -23,7 +23,8 @@ import no.brokerclient.model.RecipientFileTransferStatus;
 
 /**
  * The one configured Jackson mapper: lenient about unknown fields and unknown enum values, strict about anything
- * after the value (a second value or trailing garbage fails). Internal.
+ * after the value (a second value or trailing garbage fails). Reads {@code Instant}s with or without offset and
+ * {@code Duration}s as ISO-8601 or .NET {@code TimeSpan} ({@link Durations#parse}). Internal.
  */
 public final class Json {
   /** Shared, thread-safe mapper. */
