@@ -25,28 +25,13 @@ import okhttp3.OkHttpClient;
  */
 public final class ClientOptions {
   private final HttpUrl url;
-  private final AccessTokenProvider tokens;
-  private final String subscriptionKey;
-  private final String userAgentSuffix;
-  private final RetryPolicy retryPolicy;
-  private final TelemetryListener telemetry;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final long maxResponseSize;
   private final HttpClients.Lease http;
+  /** The settings as built: a copy no builder can change. */
   private final Builder settings;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ClientOptions(Builder b, HttpUrl url, HttpClients.Lease http) {
     this.url = url;
-    this.tokens = b.tokens;
-    this.subscriptionKey = b.subscriptionKey;
-    this.userAgentSuffix = b.userAgentSuffix;
-    this.retryPolicy = b.retryPolicy;
-    this.telemetry = b.telemetry;
-    this.clock = b.clock;
-    this.sleeper = b.sleeper;
-    this.maxResponseSize = b.maxResponseSize;
     this.http = http;
     this.settings = b.copy();
   }
@@ -58,7 +43,7 @@ public final class ClientOptions {
 
   /** @return the configured token provider, or {@code null} when the client gets its tokens another way */
   public AccessTokenProvider tokens() {
-    return tokens;
+    return settings.tokens;
   }
 
   /** @return the derived OkHttp client (no redirects, no silent retries) */
@@ -73,27 +58,27 @@ public final class ClientOptions {
 
   /** @return the retry policy */
   public RetryPolicy retryPolicy() {
-    return retryPolicy;
+    return settings.retryPolicy;
   }
 
   /** @return the clock */
   public Clock clock() {
-    return clock;
+    return settings.clock;
   }
 
   /** @return the sleeper */
   public Sleeper sleeper() {
-    return sleeper;
+    return settings.sleeper;
   }
 
   /** @return the largest JSON answer accepted */
   public long maxResponseSize() {
-    return maxResponseSize;
+    return settings.maxResponseSize;
   }
 
   /** @return {@code "****"} when a subscription key is set, else {@code "none"}: for {@code toString()} */
   public String subscriptionKeyShown() {
-    return subscriptionKey != null ? "****" : "none";
+    return settings.subscriptionKey != null ? "****" : "none";
   }
 
   /**
@@ -101,8 +86,9 @@ public final class ClientOptions {
    * @return a transport over this client's HTTP client, key, User-Agent, retries, sleeper, clock and telemetry
    */
   public Transport transport(AccessTokenProvider tokenProvider) {
-    return new Transport(http.client(), tokenProvider, subscriptionKey, UserAgent.of(userAgentSuffix), retryPolicy,
-        sleeper, clock, maxResponseSize, Telemetry.of(telemetry));
+    Builder s = settings;
+    return new Transport(http.client(), tokenProvider, s.subscriptionKey, UserAgent.of(s.userAgentSuffix),
+        s.retryPolicy, s.sleeper, s.clock, s.maxResponseSize, Telemetry.of(s.telemetry));
   }
 
   /** @return a builder with these settings whose {@link Builder#build()} shares this client's connection pool */
@@ -145,7 +131,7 @@ public final class ClientOptions {
   }
 
   /** The shared settings of a client builder, checked as they are set and in {@link #build()}. Not thread-safe. */
-  public static final class Builder {
+  public static final class Builder implements Cloneable {
     private final String urlSetting;
     private final HttpClients.Timeouts defaults;
     private AltinnEnvironment environment;
@@ -173,25 +159,13 @@ public final class ClientOptions {
       this.defaults = Objects.requireNonNull(defaults, "defaults");
     }
 
-    /** @return an independent copy */
+    /** @return an independent copy (every field is an immutable value, so a shallow copy is one) */
     public Builder copy() {
-      Builder c = new Builder(urlSetting, defaults);
-      c.environment = environment;
-      c.url = url;
-      c.subscriptionKey = subscriptionKey;
-      c.tokens = tokens;
-      c.httpClient = httpClient;
-      c.inherited = inherited;
-      c.connectTimeout = connectTimeout;
-      c.readTimeout = readTimeout;
-      c.writeTimeout = writeTimeout;
-      c.maxResponseSize = maxResponseSize;
-      c.retryPolicy = retryPolicy;
-      c.telemetry = telemetry;
-      c.userAgentSuffix = userAgentSuffix;
-      c.clock = clock;
-      c.sleeper = sleeper;
-      return c;
+      try {
+        return (Builder) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
     }
 
     /** @param environment TT02 or PRODUCTION; conflicts with the URL setting */
