@@ -1,87 +1,33 @@
 package no.brokerclient;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import no.brokerclient.auth.AccessTokenProvider;
-import no.brokerclient.internal.DownloadStream;
-import no.brokerclient.internal.Durations;
-import no.brokerclient.internal.FileDownload;
-import no.brokerclient.internal.Hex;
-import no.brokerclient.internal.Hosts;
+import no.brokerclient.internal.ClientOptions;
 import no.brokerclient.internal.HttpClients;
-import no.brokerclient.internal.Interruptible;
-import no.brokerclient.internal.Json;
-import no.brokerclient.internal.Mdc;
 import no.brokerclient.internal.Sleeper;
-import no.brokerclient.internal.Telemetry;
-import no.brokerclient.internal.Text;
-import no.brokerclient.internal.Transport;
-import no.brokerclient.internal.TusCheckpoint;
-import no.brokerclient.internal.TusTransfer;
 import no.brokerclient.internal.TusUpload;
-import no.brokerclient.internal.Transport.Call;
-import no.brokerclient.internal.UploadBody;
-import no.brokerclient.internal.UserAgent;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferDetails;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.FileTransferOverview;
 import no.brokerclient.model.FileTransferSearch;
 import no.brokerclient.model.FileTransferStatus;
-import no.brokerclient.model.MonthlyStatisticsRequest;
-import no.brokerclient.model.OrganizationNumber;
-import no.brokerclient.model.ResourceId;
-import no.brokerclient.model.ResourceSettings;
-import no.brokerclient.model.ResourceSettingsUpdate;
-import no.brokerclient.model.SearchRole;
-import no.brokerclient.model.ServiceOwner;
 import no.brokerclient.model.UploadResult;
-import okhttp3.ConnectionPool;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.MultipartBody;
 import okhttp3.OkHttpClient;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The Altinn 3 Broker v1 API: send, find, download and confirm files, and configure Broker resources as a service
- * owner. Every transfer streams in constant memory and is checked with MD5.
+ * The Altinn 3 Broker v1 API: send, find, download and confirm files, and ({@link #serviceOwner()}) configure Broker
+ * resources as a service owner. Every transfer streams in constant memory and is checked with MD5.
  *
  * <pre>{@code
  * try (BrokerClient broker = BrokerClient.builder()
@@ -98,17 +44,27 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <h2>An interface</h2>
+ * {@link #builder()} returns the SDK's implementation (a package-private final class). The type is an interface so
+ * that tests can mock or implement it (a fake, a {@link java.lang.reflect.Proxy}) and so that Spring can proxy it
+ * ({@code @Lazy}, AOP), as openai-java does; the convenience overloads are {@code default} methods over the full
+ * ones. Implementations outside the SDK are for tests: methods may be added to this interface (with defaults
+ * where possible) before 1.0.
+ *
  * <h2>Sharing and closing</h2>
  * A client is immutable and thread-safe: build one per configuration and share it. {@link #close()} releases the
  * connection pool and threads of the OkHttp client it created; a caller-supplied {@link OkHttpClient} is never
- * closed.
+ * closed. {@link #newBuilder()} derives a client with other settings (roles, timeouts, tokens…) that shares this
+ * one's connection pool and dispatcher: each client holds a use of the pool, and the pool is released when the last
+ * client using it closes, so closing a derived client never breaks its parent, nor the parent a derived one.
  *
  * <h2>Tokens and roles</h2>
  * Before every HTTP attempt the client asks its {@link AccessTokenProvider} for a token with the scope set the
- * operation needs: {@link Role#SENDER} for initialize and upload, {@link Role#RECIPIENT} for download and confirm,
- * either for overview, details and search (the sender set when the client has both), {@link Role#SERVICE_OWNER}
- * for resource, service-owner and statistics calls. Calling an operation whose role was not configured fails
- * before any I/O. A 401 without a body (token rejected) makes the client invalidate the token and retry once.
+ * operation needs: {@link Role#SENDER} for send, initialize and upload, {@link Role#RECIPIENT} for download and
+ * confirm, either for overview, details, search and {@link #awaitStatus} (the sender set when the client has both),
+ * {@link Role#SERVICE_OWNER} for the {@link #serviceOwner()} calls. Calling an operation whose role was not
+ * configured throws {@link IllegalStateException} naming the role and {@code roles(Role.…)}, before any I/O. A 401
+ * without a body (token rejected) makes the client invalidate the token and retry once.
  *
  * <h2>Errors and retries</h2>
  * Error statuses become {@link BrokerApiException} subclasses carrying the {@code BRO-000NN} code, detail and
@@ -121,86 +77,55 @@ import org.slf4j.LoggerFactory;
  * <h2>Logging</h2>
  * SLF4J logger {@code no.brokerclient.http} logs one DEBUG line per HTTP attempt (method, path, status,
  * duration) and INFO per retry. Headers, tokens and the subscription key are never logged.
+ *
+ * <p>This file is longer than the SDK's other files because it is the client's whole public surface, nearly all
+ * Javadoc: the operations and their {@link Builder} (which must stay nested so {@code BrokerClient.Builder} keeps
+ * compiling). The implementation is elsewhere.
  */
-public final class BrokerClient implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(BrokerClient.class);
-  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-  private static final int COPY_CHUNK = 64 * 1024;
+public interface BrokerClient extends AutoCloseable {
   /** Largest file accepted by {@link #initializeAndUpload}: Broker caps multipart bodies at 2^31-1 bytes. */
-  public static final long MAX_MULTIPART_FILE_SIZE = Integer.MAX_VALUE - 1024 * 1024L;
+  long MAX_MULTIPART_FILE_SIZE = Integer.MAX_VALUE - 1024 * 1024L;
   /** Default of {@link Builder#maxUnknownSizeDownload}: 256 MiB. */
-  public static final long DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD = 256L << 20;
+  long DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD = 256L << 20;
   /** Default {@link Builder#tusThreshold}: 64 MiB. */
-  public static final long DEFAULT_TUS_THRESHOLD = 64L << 20;
+  long DEFAULT_TUS_THRESHOLD = 64L << 20;
   /** Default {@link Builder#tusChunkSize}: 8 MiB. */
-  public static final long DEFAULT_TUS_CHUNK_SIZE = 8L << 20;
+  long DEFAULT_TUS_CHUNK_SIZE = 8L << 20;
   /** Default {@link Builder#tusParallelParts}: 4. */
-  public static final int DEFAULT_TUS_PARALLEL_PARTS = 4;
-  /** How long a TUS upload waits for Broker's asynchronous finalize after the last chunk. */
-  static final Duration TUS_FINALIZE_TIMEOUT = Duration.ofHours(1);
-  /** Shortest interval between overview polls: Broker allows 120 overview calls a minute. */
-  static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(500);
-  static final Duration FIRST_POLL_INTERVAL = Duration.ofSeconds(1);
-  static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(15);
-  /** {@link #getDetails} accepts this many times {@link Builder#maxResponseSize}: its history grows per download. */
-  static final int DETAILS_SIZE_FACTOR = 16;
-
-  private static final List<FileTransferStatus> HAPPY_PATH = List.of(
-      FileTransferStatus.INITIALIZED, FileTransferStatus.UPLOAD_STARTED, FileTransferStatus.UPLOAD_PROCESSING,
-      FileTransferStatus.PUBLISHED, FileTransferStatus.ALL_CONFIRMED_DOWNLOADED);
-
-  private final HttpUrl baseUrl;
-  private final Set<Role> roles;
-  private final OkHttpClient http;
-  private final boolean ownsHttp;
-  private final Transport transport;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final boolean hasSubscriptionKey;
-  private final long maxResponseSize;
-  private final long maxUnknownSizeDownload;
-  private final long tusThreshold;
-  private final long tusChunkSize;
-  private final int tusParallelParts;
-  private final UploadCheckpointStore checkpoints;
-  private final AtomicBoolean closed = new AtomicBoolean();
-
-  private BrokerClient(Builder b, HttpUrl baseUrl, OkHttpClient http) {
-    this.baseUrl = baseUrl;
-    this.roles = Collections.unmodifiableSet(EnumSet.copyOf(b.roles));
-    this.http = http;
-    this.ownsHttp = b.httpClient == null;
-    this.clock = b.clock;
-    this.sleeper = b.sleeper;
-    this.hasSubscriptionKey = b.subscriptionKey != null;
-    this.maxResponseSize = b.maxResponseSize;
-    this.maxUnknownSizeDownload = b.maxUnknownSizeDownload;
-    this.tusThreshold = b.tusThreshold;
-    this.tusChunkSize = b.tusChunkSize;
-    this.tusParallelParts = b.tusParallelParts;
-    this.checkpoints = b.checkpoints;
-    this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(b.userAgentSuffix), b.retryPolicy,
-        b.sleeper, b.clock, b.maxResponseSize, Telemetry.of(b.telemetry));
-  }
+  int DEFAULT_TUS_PARALLEL_PARTS = 4;
+  /** Default {@link Builder#tusFinalizeTimeout}: 1 hour. */
+  Duration DEFAULT_TUS_FINALIZE_TIMEOUT = Duration.ofHours(1);
 
   /** @return a new builder */
-  public static Builder builder() {
+  static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder preloaded with this client's settings, whose {@link Builder#build()} shares this client's connection
+   * pool and dispatcher (unless given another {@link Builder#httpClient}). The derived client holds its own use of
+   * the pool: closing it leaves this client working, and closing this client leaves the derived one working; the
+   * pool the SDK created is released when the last of them closes.
+   *
+   * @return the builder
+   * @throws IllegalStateException when this client is closed
+   */
+  Builder newBuilder();
+
   /** @return the platform base URL this client calls */
-  public String baseUrl() {
-    String s = baseUrl.toString();
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-  }
+  String baseUrl();
 
   /** @return the roles this client was configured with */
-  public Set<Role> roles() {
-    return roles;
-  }
+  Set<Role> roles();
+
+  /**
+   * The service-owner calls (resource settings, registration, statistics), which need {@link Role#SERVICE_OWNER}.
+   *
+   * @return a view of this client; closing the client closes it
+   */
+  ServiceOwnerOperations serviceOwner();
 
   // ---------------------------------------------------------------------------------------------- sending
-
   /**
    * Initializes a file transfer ({@code POST /broker/api/v1/filetransfer}). Not idempotent: it is retried only
    * when it certainly did not reach the server, and on 429/503. After a {@link BrokerIOException} whose {@link
@@ -211,15 +136,7 @@ public final class BrokerClient implements AutoCloseable {
    * @throws BrokerAccessDeniedException when the sender has no access to the resource (step 3 of Altinn's common
    *     steps)
    */
-  public UUID initialize(FileTransferInitialize request) {
-    Objects.requireNonNull(request, "request");
-    Set<String> scopes = scopes(Role.SENDER, "initialize");
-    String body = Json.write(initializeJson(request));
-    Call call = Call.of("POST", url("filetransfer"), scopes, false)
-        .body(() -> RequestBody.create(body, JSON), true)
-        .hint(accessHint(request.resourceId().id(), request.sender(), null));
-    return readFileTransferId(call);
-  }
+  UUID initialize(FileTransferInitialize request);
 
   /**
    * Uploads a file to an initialized transfer in {@link UploadMode#AUTO}: files of at least {@link
@@ -231,7 +148,7 @@ public final class BrokerClient implements AutoCloseable {
    * @throws BrokerConflictException (409 {@code BRO-00004}) when the transfer is past {@code UploadStarted} and
    *     the overview does not show this upload as having succeeded earlier
    */
-  public UploadResult upload(UUID fileTransferId, Path file) {
+  default UploadResult upload(UUID fileTransferId, Path file) {
     return upload(fileTransferId, file, ProgressListener.NONE);
   }
 
@@ -243,16 +160,17 @@ public final class BrokerClient implements AutoCloseable {
    * @param listener progress
    * @return the upload result
    */
-  public UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener) {
+  default UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener) {
     return upload(fileTransferId, file, listener, UploadMode.AUTO);
   }
 
   /**
    * Uploads a file in the given mode. With TUS ({@link UploadMode#TUS}, {@link UploadMode#TUS_PARALLEL}, or
-   * {@link UploadMode#AUTO} at or above the threshold) the file goes in chunks of {@link Builder#tusChunkSize} (raised to {@code ⌈size / 50,000⌉},
-   * Broker's block limit); a broken chunk resumes from the server's offset, and after the last one this waits
-   * (up to an hour) for Broker's asynchronous check of the initialize checksum, i.e. until the transfer is {@code
-   * UploadProcessing} or later. The file must not change while it is sent. A deployment without TUS gets the
+   * {@link UploadMode#AUTO} at or above the threshold) the file goes in chunks of {@link Builder#tusChunkSize}
+   * (raised to {@code ⌈size / 50,000⌉}, Broker's block limit); a broken chunk resumes from the server's offset, and
+   * after the last one this waits (up to {@link Builder#tusFinalizeTimeout}, default an hour) for Broker's
+   * asynchronous check of the initialize checksum, i.e. until the transfer is {@code UploadProcessing} or later.
+   * The file must not change while it is sent. A deployment without TUS gets the
    * streamed upload (logged at INFO).
    *
    * @param fileTransferId the transfer, in status {@code Initialized}
@@ -264,29 +182,7 @@ public final class BrokerClient implements AutoCloseable {
    *     initialize checksum
    * @throws UploadStalledException when a TUS upload could not be resumed (initialize a new transfer)
    */
-  public UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, UploadMode mode) {
-    return upload(fileTransferId, file, listener, null, mode);
-  }
-
-  /** With {@code knownMd5} (from {@link #send}, which initialized with it) the bytes are not hashed again. */
-  private UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, String knownMd5,
-      UploadMode mode) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Objects.requireNonNull(listener, "listener");
-    Objects.requireNonNull(mode, "mode");
-    long size = requireReadableFile(file);
-    boolean auto = mode == UploadMode.AUTO && size >= tusThreshold;
-    if (mode == UploadMode.TUS || mode == UploadMode.TUS_PARALLEL || auto) {
-      int parts = mode == UploadMode.TUS ? 1 : tusParallelParts;
-      Set<String> scopes = scopes(Role.SENDER, "upload");
-      if (tus(fileTransferId, file, size, scopes).send(tusChunkSize, parts, listener,
-          () -> overview(fileTransferId, scopes).fileTransferStatus())) {
-        return tusResult(fileTransferId, size, knownMd5);
-      }
-    }
-    return doUpload(fileTransferId, () -> Files.newInputStream(file), size, false, listener,
-        knownMd5 != null ? () -> knownMd5 : () -> Hex.md5(file), knownMd5);
-  }
+  UploadResult upload(UUID fileTransferId, Path file, ProgressListener listener, UploadMode mode);
 
   /**
    * Uploads from a stream. The stream is read once and not closed; since it cannot be replayed, the upload is not
@@ -298,20 +194,7 @@ public final class BrokerClient implements AutoCloseable {
    * @param listener progress; {@link ProgressListener#NONE} for none
    * @return the upload result with the MD5 of the bytes sent
    */
-  public UploadResult upload(UUID fileTransferId, InputStream data, long length, ProgressListener listener) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Objects.requireNonNull(data, "data");
-    if (length < -1) {
-      throw new BrokerValidationException("length", "must be -1 (unknown) or the byte count, got " + length);
-    }
-    AtomicBoolean opened = new AtomicBoolean();
-    return doUpload(fileTransferId, () -> {
-      if (!opened.compareAndSet(false, true)) {
-        throw new IOException("the upload stream can be read only once");
-      }
-      return new NonClosingInputStream(data);
-    }, length, true, listener, null, null);
-  }
+  UploadResult upload(UUID fileTransferId, InputStream data, long length, ProgressListener listener);
 
   /**
    * Finishes a TUS upload that an earlier process started (after a crash or restart), from the checkpoint it
@@ -329,106 +212,7 @@ public final class BrokerClient implements AutoCloseable {
    * @throws BrokerNotFoundException when Broker expired the upload (24 h without a PATCH or HEAD)
    * @throws BrokerValidationException when the file changed since the upload started
    */
-  public UploadResult resumeUpload(UUID fileTransferId, Path file, ProgressListener listener) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Objects.requireNonNull(listener, "listener");
-    long size = requireReadableFile(file);
-    Set<String> scopes = scopes(Role.SENDER, "resumeUpload");
-    FileTransferStatus s = overview(fileTransferId, scopes).fileTransferStatus();
-    if (!FileTransferStatus.INITIALIZED.equals(s) && !FileTransferStatus.UPLOAD_STARTED.equals(s)) {
-      UploadResult r = tusResult(fileTransferId, size, null);
-      checkpoints.delete(fileTransferId, file);
-      return r;
-    }
-    java.util.Optional<String> saved = checkpoints.load(fileTransferId, file);
-    if (saved.isEmpty()) {
-      if (FileTransferStatus.INITIALIZED.equals(s)) {
-        return upload(fileTransferId, file, listener);
-      }
-      throw new BrokerException("File transfer " + fileTransferId + " is UploadStarted, but " + checkpoints
-          + " has no TUS checkpoint for " + file + ", so the uploads holding its bytes are unknown: initialize a new"
-          + " file transfer and send again");
-    }
-    tus(fileTransferId, file, size, scopes).resume(TusCheckpoint.parse(saved.get()), listener,
-        () -> overview(fileTransferId, scopes).fileTransferStatus());
-    return tusResult(fileTransferId, size, null);
-  }
-
-  private TusTransfer tus(UUID id, Path file, long size, Set<String> scopes) {
-    return new TusTransfer(transport, url("filetransfer", "upload", "tus", id.toString()), scopes, id, file, size,
-        accessHint(null, null, id), checkpoints);
-  }
-
-  private UploadResult tusResult(UUID id, long size, String knownMd5) {
-    FileTransferOverview o = awaitTusFinalize(id, knownMd5);
-    String md5 = knownMd5 != null ? knownMd5 : o.checksum() == null || o.checksum().isBlank() ? null : o.checksum();
-    return new UploadResult(id, size, md5);
-  }
-
-  /** Broker checks a TUS upload's checksum asynchronously: wait for the verdict, a mismatch typed. */
-  private FileTransferOverview awaitTusFinalize(UUID id, String knownMd5) {
-    try {
-      return awaitStatus(id, FileTransferStatus.UPLOAD_PROCESSING, TUS_FINALIZE_TIMEOUT);
-    } catch (FileTransferFailedException e) {
-      FileTransferOverview o = e.overview();
-      String text = o.fileTransferStatusText() == null ? "" : o.fileTransferStatusText();
-      if (text.toLowerCase(Locale.ROOT).contains("checksum")) {
-        throw ChecksumMismatchException.uploadRejected(id, knownMd5 != null ? knownMd5 : o.checksum(), text);
-      }
-      throw e;
-    }
-  }
-
-  private interface Md5Source {
-    String md5() throws IOException;
-  }
-
-  private UploadResult doUpload(UUID id, UploadBody.Source source, long length, boolean oneShot,
-      ProgressListener listener, Md5Source localMd5, String knownMd5) {
-    Set<String> scopes = scopes(Role.SENDER, "upload");
-    Objects.requireNonNull(listener, "listener");
-    AtomicReference<UploadBody> last = new AtomicReference<>();
-    Call call = Call.of("POST", url("filetransfer", id.toString(), "upload"), scopes, false)
-        .body(() -> {
-          UploadBody b = new UploadBody(source, length, oneShot, listener, knownMd5 == null);
-          last.set(b);
-          return b;
-        }, !oneShot)
-        .hint(accessHint(null, null, id));
-    long start = System.nanoTime();
-    try (Response r = transport.execute(call)) {
-      UUID returned = fileTransferId(r, call);
-      UploadBody body = last.get();
-      transport.telemetry().transferCompleted(TelemetryListener.Direction.UPLOAD, id, body.sent(), start);
-      return new UploadResult(returned, body.sent(), knownMd5 != null ? knownMd5 : body.md5());
-    } catch (BrokerConflictException e) {
-      return uploadConflict(id, e, localMd5);
-    }
-  }
-
-  private UploadResult uploadConflict(UUID id, BrokerConflictException e, Md5Source localMd5) {
-    FileTransferOverview o = overview(id, scopes(Role.SENDER, "upload"));
-    FileTransferStatus s = o.fileTransferStatus();
-    boolean uploaded = s.equals(FileTransferStatus.UPLOAD_PROCESSING) || s.equals(FileTransferStatus.PUBLISHED)
-        || s.equals(FileTransferStatus.ALL_CONFIRMED_DOWNLOADED);
-    if (uploaded) {
-      String ours = null;
-      if (localMd5 != null) {
-        try {
-          ours = localMd5.md5();
-        } catch (IOException io) {
-          LOG.debug("could not hash local file after 409: {}", io.toString());
-        }
-      }
-      String theirs = o.checksum() == null || o.checksum().isBlank() ? null : o.checksum();
-      if (ours == null || theirs == null || ours.equals(theirs)) {
-        LOG.info("Upload to file transfer {} got 409, but the overview shows {}: an earlier attempt succeeded", id, s);
-        return new UploadResult(id, o.fileTransferSize(), theirs);
-      }
-    }
-    throw new BrokerConflictException(e.error(), "The transfer is " + s + " (" + o.fileTransferStatusText()
-        + "); a transfer takes one upload: initialize a new file transfer and upload again");
-  }
+  UploadResult resumeUpload(UUID fileTransferId, Path file, ProgressListener listener);
 
   /**
    * Initializes and uploads in one multipart request ({@code POST /broker/api/v1/filetransfer/upload}). Broker
@@ -441,43 +225,7 @@ public final class BrokerClient implements AutoCloseable {
    * @param listener progress
    * @return the new file transfer id
    */
-  public UUID initializeAndUpload(FileTransferInitialize request, Path file, ProgressListener listener) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(listener, "listener");
-    long size = requireReadableFile(file);
-    if (size > MAX_MULTIPART_FILE_SIZE) {
-      throw new BrokerValidationException("FileTransfer", "multipart upload is limited to about 2 GiB ("
-          + MAX_MULTIPART_FILE_SIZE + " bytes); the file has " + size + " bytes: use send(...) instead");
-    }
-    Set<String> scopes = scopes(Role.SENDER, "initializeAndUpload");
-    FileTransferInitialize meta = request.checksum() != null ? request : request.withChecksum(md5(file));
-    Call call = Call.of("POST", url("filetransfer", "upload"), scopes, false)
-        .body(() -> multipart(meta,
-            new UploadBody(() -> Files.newInputStream(file), size, false, listener, false)), true)
-        .hint(accessHint(meta.resourceId().id(), meta.sender(), null));
-    long start = System.nanoTime();
-    UUID id = readFileTransferId(call);
-    transport.telemetry().transferCompleted(TelemetryListener.Direction.UPLOAD, id, size, start);
-    return id;
-  }
-
-  private static RequestBody multipart(FileTransferInitialize m, UploadBody file) {
-    MultipartBody.Builder b = new MultipartBody.Builder().setType(MultipartBody.FORM)
-        .addFormDataPart("Metadata.FileName", m.fileName())
-        .addFormDataPart("Metadata.ResourceId", m.resourceId().id())
-        .addFormDataPart("Metadata.SendersFileTransferReference", m.sendersFileTransferReference())
-        .addFormDataPart("Metadata.Sender", m.sender().iso6523());
-    m.recipients().forEach(r -> b.addFormDataPart("Metadata.Recipients", r.iso6523()));
-    m.propertyList().forEach((k, v) -> b.addFormDataPart("Metadata.PropertyList[" + k + "]", v));
-    if (m.checksum() != null) {
-      b.addFormDataPart("Metadata.Checksum", m.checksum());
-    }
-    if (m.disableVirusScan() != null) {
-      b.addFormDataPart("Metadata.DisableVirusScan", m.disableVirusScan().toString());
-    }
-    b.addFormDataPart("FileTransfer", m.fileName(), file);
-    return b.build();
-  }
+  UUID initializeAndUpload(FileTransferInitialize request, Path file, ProgressListener listener);
 
   /**
    * Sends a file: computes its MD5, initializes with it (so Broker verifies the upload), streams the upload and,
@@ -490,35 +238,7 @@ public final class BrokerClient implements AutoCloseable {
    * @throws FileTransferFailedException if waiting and the transfer failed (e.g. malware found)
    * @throws BrokerTimeoutException if waiting and {@code Published} did not come in time
    */
-  public FileTransferOverview send(FileTransferInitialize request, Path file, SendOptions options) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(options, "options");
-    scopes(Role.SENDER, "send");
-    requireReadableFile(file);
-    String md5 = md5(file);
-    if (request.checksum() != null && !request.checksum().equals(md5)) {
-      throw new BrokerValidationException("checksum", "the request says " + request.checksum()
-          + " but the file's MD5 is " + md5);
-    }
-    Mdc init = Mdc.open("send", null);
-    UUID id;
-    try {
-      id = initialize(request.withChecksum(md5));
-    } finally {
-      init.close();
-    }
-    Mdc mdc = Mdc.open("send", id);
-    try {
-      LOG.debug("Initialized file transfer {} for {}", id, file.getFileName());
-      upload(id, file, options.progressListener(), md5, options.uploadMode());
-      if (options.awaitPublished() != null) {
-        return awaitStatus(id, FileTransferStatus.PUBLISHED, options.awaitPublished());
-      }
-      return getOverview(id);
-    } finally {
-      mdc.close();
-    }
-  }
+  FileTransferOverview send(FileTransferInitialize request, Path file, SendOptions options);
 
   /**
    * Sends a file without waiting; see {@link #send(FileTransferInitialize, Path, SendOptions)}.
@@ -527,7 +247,7 @@ public final class BrokerClient implements AutoCloseable {
    * @param file the file
    * @return the overview after the upload
    */
-  public FileTransferOverview send(FileTransferInitialize request, Path file) {
+  default FileTransferOverview send(FileTransferInitialize request, Path file) {
     return send(request, file, SendOptions.DEFAULT);
   }
 
@@ -541,24 +261,7 @@ public final class BrokerClient implements AutoCloseable {
    * @param since a time before the request was sent, with a margin for clock differences
    * @return matching transfers, oldest first; empty when the initialize never took effect
    */
-  public List<FileTransferOverview> findInitialized(FileTransferInitialize request, Instant since) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(since, "since");
-    scopes(Role.SENDER, "findInitialized");
-    FileTransferSearch search = FileTransferSearch.builder(request.resourceId().id())
-        .role(SearchRole.SENDER).from(since).build();
-    List<FileTransferOverview> matches = new ArrayList<>();
-    try (Stream<UUID> ids = searchAll(search)) {
-      ids.forEach(id -> {
-        FileTransferOverview o = getOverview(id);
-        if (request.sendersFileTransferReference().equals(o.sendersFileTransferReference())
-            && request.fileName().equals(o.fileName())) {
-          matches.add(o);
-        }
-      });
-    }
-    return matches;
-  }
+  List<FileTransferOverview> findInitialized(FileTransferInitialize request, Instant since);
 
   // ---------------------------------------------------------------------------------------------- reading
 
@@ -569,31 +272,17 @@ public final class BrokerClient implements AutoCloseable {
    * @return the overview
    * @throws BrokerNotFoundException (404 {@code BRO-00001}) for an unknown id
    */
-  public FileTransferOverview getOverview(UUID fileTransferId) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    return overview(fileTransferId, eitherScopes("getOverview"));
-  }
-
-  private FileTransferOverview overview(UUID fileTransferId, Set<String> scopes) {
-    Call call = Call.of("GET", url("filetransfer", fileTransferId.toString()), scopes, true)
-        .hint(accessHint(null, null, fileTransferId));
-    return readJson(call, FileTransferOverview.class);
-  }
+  FileTransferOverview getOverview(UUID fileTransferId);
 
   /**
    * Reads a transfer with its full status history ({@code .../{id}/details}). Broker allows only about 10 a
-   * minute: poll with {@link #getOverview} instead. Its answer may be {@value #DETAILS_SIZE_FACTOR} times {@link
+   * minute: poll with {@link #getOverview} instead. Its answer may be 16 times {@link
    * Builder#maxResponseSize} (16 MiB by default).
    *
    * @param fileTransferId the transfer
    * @return the details
    */
-  public FileTransferDetails getDetails(UUID fileTransferId) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Call call = Call.of("GET", url("filetransfer", fileTransferId.toString(), "details"), eitherScopes("getDetails"),
-        true).hint(accessHint(null, null, fileTransferId)).maxResponseSize(DETAILS_SIZE_FACTOR * maxResponseSize);
-    return readJson(call, FileTransferDetails.class);
-  }
+  FileTransferDetails getDetails(UUID fileTransferId);
 
   /**
    * Searches transfers the caller takes part in ({@code GET /broker/api/v1/filetransfer}). Returns at most
@@ -603,38 +292,7 @@ public final class BrokerClient implements AutoCloseable {
    * @param search the filters
    * @return up to 100 ids
    */
-  public List<UUID> search(FileTransferSearch search) {
-    Objects.requireNonNull(search, "search");
-    HttpUrl.Builder u = url("filetransfer").newBuilder()
-        .addQueryParameter("resourceId", search.resourceId().id());
-    if (search.status() != null) {
-      u.addQueryParameter("status", search.status().value());
-    }
-    if (search.recipientStatus() != null) {
-      u.addQueryParameter("recipientStatus", search.recipientStatus().value());
-    }
-    if (search.from() != null) {
-      u.addQueryParameter("from", search.from().toString());
-    }
-    if (search.to() != null) {
-      u.addQueryParameter("to", search.to().toString());
-    }
-    if (search.orderAscending() != null) {
-      u.addQueryParameter("orderAscending", search.orderAscending().toString());
-    }
-    if (search.role() != null) {
-      u.addQueryParameter("role", search.role().wireValue());
-    }
-    Call call = Call.of("GET", u.build(), eitherScopes("search"), true)
-        .hint(accessHint(search.resourceId().id(), null, null));
-    JsonNode node = readJson(call, JsonNode.class);
-    if (!node.isArray()) {
-      throw Transport.invalid(call, "is " + node.getNodeType() + " instead of an array of file transfer ids", null);
-    }
-    List<UUID> ids = new ArrayList<>(node.size());
-    node.forEach(n -> ids.add(uuid(call, n, "an item")));
-    return ids;
-  }
+  List<UUID> search(FileTransferSearch search);
 
   /**
    * All transfers matching the search, past Broker's 100-result cap, oldest first. Lazily searches with {@code
@@ -646,81 +304,7 @@ public final class BrokerClient implements AutoCloseable {
    * @param search the filters; {@code orderAscending} must be unset or {@code true}
    * @return a lazy stream of distinct ids
    */
-  public Stream<UUID> searchAll(FileTransferSearch search) {
-    Objects.requireNonNull(search, "search");
-    if (Boolean.FALSE.equals(search.orderAscending())) {
-      throw new BrokerValidationException("orderAscending", "searchAll pages oldest first; leave it unset");
-    }
-    eitherScopes("searchAll");
-    Iterator<UUID> it = new SearchPager(search.toBuilder().orderAscending(true).build());
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.DISTINCT
-        | Spliterator.NONNULL), false);
-  }
-
-  private final class SearchPager implements Iterator<UUID> {
-    private final FileTransferSearch base;
-    private Instant from;
-    private Set<UUID> previousPage = Set.of();
-    private Iterator<UUID> current = Collections.emptyIterator();
-    private boolean lastPage;
-    private boolean exactBoundary;
-
-    SearchPager(FileTransferSearch base) {
-      this.base = base;
-      this.from = base.from();
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (!current.hasNext() && !lastPage) {
-        fetch();
-      }
-      return current.hasNext();
-    }
-
-    @Override
-    public UUID next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return current.next();
-    }
-
-    private void fetch() {
-      FileTransferSearch.Builder b = base.toBuilder();
-      if (from != null) {
-        b.from(from);
-      }
-      List<UUID> page = search(b.build());
-      List<UUID> fresh = new ArrayList<>();
-      for (UUID id : page) {
-        if (!previousPage.contains(id)) {
-          fresh.add(id);
-        }
-      }
-      if (page.size() < FileTransferSearch.MAX_RESULTS) {
-        lastPage = true;
-      } else {
-        FileTransferOverview lastOverview = getOverview(page.get(page.size() - 1));
-        Instant ts = base.status() != null ? lastOverview.fileTransferStatusChanged() : lastOverview.created();
-        if (fresh.isEmpty()) {
-          if (exactBoundary) {
-            LOG.warn("searchAll: more than {} transfers share the timestamp {}; some may be skipped",
-                FileTransferSearch.MAX_RESULTS, ts);
-            lastPage = true;
-          }
-          exactBoundary = true;
-          from = ts;
-        } else {
-          exactBoundary = false;
-          // One microsecond earlier (Broker's precision) so transfers sharing the boundary timestamp are not lost.
-          from = ts.minusNanos(1000);
-        }
-      }
-      previousPage = new HashSet<>(page);
-      current = fresh.iterator();
-    }
-  }
+  Stream<UUID> searchAll(FileTransferSearch search);
 
   /**
    * Polls the overview until the transfer reaches {@code target} or a later status on the normal path
@@ -736,44 +320,7 @@ public final class BrokerClient implements AutoCloseable {
    *     is the target) {@code Purged}
    * @throws BrokerTimeoutException if the timeout passes first
    */
-  public FileTransferOverview awaitStatus(UUID fileTransferId, FileTransferStatus target, Duration timeout) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(timeout, "timeout");
-    Instant deadline = clock.instant().plus(timeout);
-    Duration interval = FIRST_POLL_INTERVAL;
-    while (true) {
-      FileTransferOverview o = getOverview(fileTransferId);
-      FileTransferStatus s = o.fileTransferStatus();
-      if (reached(s, target)) {
-        return o;
-      }
-      if (FileTransferStatus.FAILED.equals(s) || FileTransferStatus.CANCELLED.equals(s)
-          || FileTransferStatus.PURGED.equals(s)) {
-        throw new FileTransferFailedException(o);
-      }
-      Duration left = Duration.between(clock.instant(), deadline);
-      if (left.isNegative() || left.isZero()) {
-        throw new BrokerTimeoutException("File transfer " + fileTransferId + " did not reach " + target + " within "
-            + timeout + "; last status " + s, o);
-      }
-      Duration wait = interval.compareTo(left) < 0 ? interval : left;
-      if (wait.compareTo(MIN_POLL_INTERVAL) < 0) {
-        wait = MIN_POLL_INTERVAL;
-      }
-      Interruptible.sleep(sleeper, wait, "waiting for file transfer " + fileTransferId + " to reach " + target);
-      interval = Duration.ofMillis(Math.min(MAX_POLL_INTERVAL.toMillis(), (long) (interval.toMillis() * 1.5)));
-    }
-  }
-
-  private static boolean reached(FileTransferStatus current, FileTransferStatus target) {
-    if (current.equals(target)) {
-      return true;
-    }
-    int c = HAPPY_PATH.indexOf(current);
-    int t = HAPPY_PATH.indexOf(target);
-    return c >= 0 && t >= 0 && c >= t;
-  }
+  FileTransferOverview awaitStatus(UUID fileTransferId, FileTransferStatus target, Duration timeout);
 
   // ---------------------------------------------------------------------------------------------- receiving
 
@@ -805,30 +352,7 @@ public final class BrokerClient implements AutoCloseable {
    * @throws ProgressListenerException if {@code listener} threw (the transfer is aborted)
    * @throws BrokerInterruptedException if the thread was interrupted (the call is cancelled, the flag stays set)
    */
-  public DownloadResult download(UUID fileTransferId, Path target, ProgressListener listener) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Objects.requireNonNull(listener, "listener");
-    Path abs = Objects.requireNonNull(target, "target").toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new BrokerValidationException("target", "directory " + dir + " does not exist");
-    }
-    if (Files.isDirectory(abs)) {
-      throw new BrokerValidationException("target", abs + " is a directory; give a file path");
-    }
-    Mdc mdc = Mdc.open("download", fileTransferId);
-    try {
-      long start = System.nanoTime();
-      FileTransferOverview overview = overview(fileTransferId, scopes(Role.RECIPIENT, "download"));
-      DownloadResult result = new FileDownload(fileTransferId, abs, overview.checksum(), overview.fileTransferSize())
-          .run(() -> downloadStream(fileTransferId, overview, listener));
-      transport.telemetry().transferCompleted(TelemetryListener.Direction.DOWNLOAD, fileTransferId, result.size(),
-          start);
-      return result;
-    } finally {
-      mdc.close();
-    }
-  }
+  DownloadResult download(UUID fileTransferId, Path target, ProgressListener listener);
 
   /**
    * Like {@link #download(UUID, Path, ProgressListener)} without progress.
@@ -837,7 +361,7 @@ public final class BrokerClient implements AutoCloseable {
    * @param target the file to create or replace
    * @return what was written
    */
-  public DownloadResult download(UUID fileTransferId, Path target) {
+  default DownloadResult download(UUID fileTransferId, Path target) {
     return download(fileTransferId, target, ProgressListener.NONE);
   }
 
@@ -853,12 +377,7 @@ public final class BrokerClient implements AutoCloseable {
    * @return the stream; close it
    * @throws DownloadSizeException if the declared size is invalid (reads throw it past the unknown-size limit)
    */
-  public FileTransferDownload openDownload(UUID fileTransferId, ProgressListener listener) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Objects.requireNonNull(listener, "listener");
-    FileTransferOverview overview = overview(fileTransferId, scopes(Role.RECIPIENT, "openDownload"));
-    return new FileTransferDownload(downloadStream(fileTransferId, overview, listener).open(), overview);
-  }
+  FileTransferDownload openDownload(UUID fileTransferId, ProgressListener listener);
 
   /**
    * Like {@link #openDownload(UUID, ProgressListener)} without progress.
@@ -866,19 +385,8 @@ public final class BrokerClient implements AutoCloseable {
    * @param fileTransferId the transfer
    * @return the stream; close it
    */
-  public FileTransferDownload openDownload(UUID fileTransferId) {
+  default FileTransferDownload openDownload(UUID fileTransferId) {
     return openDownload(fileTransferId, ProgressListener.NONE);
-  }
-
-  private DownloadStream downloadStream(UUID id, FileTransferOverview overview, ProgressListener listener) {
-    Set<String> scopes = scopes(Role.RECIPIENT, "download");
-    HttpUrl u = url("filetransfer", id.toString(), "download");
-    Function<ApiError, String> hint = accessHint(overview.resourceId(), null, id);
-    return new DownloadStream(id, pos -> transport.execute(Call.of("GET", u, scopes, true)
-        .accept("application/octet-stream")
-        .range(pos > 0 ? "bytes=" + pos + "-" : null)
-        .hint(hint)), overview.checksum(), overview.fileTransferSize(), maxUnknownSizeDownload, transport,
-        listener);
   }
 
   /**
@@ -888,380 +396,59 @@ public final class BrokerClient implements AutoCloseable {
    *
    * @param fileTransferId the transfer
    */
-  public void confirmDownload(UUID fileTransferId) {
-    Objects.requireNonNull(fileTransferId, "fileTransferId");
-    Set<String> scopes = scopes(Role.RECIPIENT, "confirmDownload");
-    Call call = Call.of("POST", url("filetransfer", fileTransferId.toString(), "confirmdownload"), scopes, true)
-        .hint(accessHint(null, null, fileTransferId));
-    try {
-      executeAndClose(call);
-    } catch (BrokerApiException e) {
-      if (e.error().hasCode("BRO-00010")) {
-        FileTransferOverview o = overview(fileTransferId, scopes);
-        if (FileTransferStatus.ALL_CONFIRMED_DOWNLOADED.equals(o.fileTransferStatus())) {
-          LOG.debug("confirmDownload {}: already confirmed by every recipient", fileTransferId);
-          return;
-        }
-      }
-      throw e;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------- service owner
-
-  /**
-   * Reads a resource's Broker settings ({@code GET /broker/api/v1/resource/{id}}). Service owners only.
-   *
-   * @param resourceId the resource
-   * @return the settings
-   * @throws BrokerApiException 400 {@code BRO-00025} when the resource was never configured
-   */
-  public ResourceSettings getResource(String resourceId) {
-    ResourceId rid = ResourceId.parse("resourceId", resourceId);
-    Set<String> scopes = scopes(Role.SERVICE_OWNER, "getResource");
-    Call call = Call.of("GET", url("resource", rid.id()), scopes, true);
-    JsonNode n = readJson(call, JsonNode.class);
-    if (!n.isObject()) {
-      throw Transport.invalid(call, "is " + n.getNodeType() + " instead of the resource's settings", null);
-    }
-    return new ResourceSettings(
-        n.hasNonNull("maxFileTransferSize") ? n.get("maxFileTransferSize").asLong() : null,
-        duration(call, n, "fileTransferTimeToLive"),
-        n.hasNonNull("purgeFileTransferAfterAllRecipientsConfirmed")
-            ? n.get("purgeFileTransferAfterAllRecipientsConfirmed").asBoolean() : null,
-        duration(call, n, "purgeFileTransferGracePeriod"),
-        n.hasNonNull("useManifestFileShim") ? n.get("useManifestFileShim").asBoolean() : null,
-        n.hasNonNull("externalServiceCodeLegacy") ? n.get("externalServiceCodeLegacy").asText() : null,
-        n.hasNonNull("externalServiceEditionCodeLegacy") ? n.get("externalServiceEditionCodeLegacy").asInt() : null,
-        n.hasNonNull("requiredParty") ? n.get("requiredParty").asText() : null);
-  }
-
-  private static Duration duration(Call call, JsonNode n, String field) {
-    if (!n.hasNonNull(field)) {
-      return null;
-    }
-    try {
-      return Durations.parse(n.get(field).asText());
-    } catch (IllegalArgumentException e) {
-      throw Transport.invalid(call, "has an unreadable duration in " + field + ": " + Text.clean(e.getMessage(), 100),
-          e);
-    }
-  }
-
-  /**
-   * Updates a resource's Broker settings; unset fields stay unchanged ({@code PUT /broker/api/v1/resource/{id}}).
-   * The first call imports the resource from Altinn's Resource Registry. Service owners only.
-   *
-   * @param resourceId the resource
-   * @param update the changes
-   */
-  public void updateResource(String resourceId, ResourceSettingsUpdate update) {
-    ResourceId rid = ResourceId.parse("resourceId", resourceId);
-    Objects.requireNonNull(update, "update");
-    Set<String> scopes = scopes(Role.SERVICE_OWNER, "updateResource");
-    Map<String, Object> body = new LinkedHashMap<>();
-    putIfSet(body, "maxFileTransferSize", update.maxFileTransferSize());
-    putIfSet(body, "fileTransferTimeToLive",
-        update.fileTransferTimeToLive() == null ? null : Durations.toIso(update.fileTransferTimeToLive()));
-    putIfSet(body, "purgeFileTransferAfterAllRecipientsConfirmed", update.purgeFileTransferAfterAllRecipientsConfirmed());
-    putIfSet(body, "purgeFileTransferGracePeriod",
-        update.purgeFileTransferGracePeriod() == null ? null : Durations.toIso(update.purgeFileTransferGracePeriod()));
-    putIfSet(body, "useManifestFileShim", update.useManifestFileShim());
-    putIfSet(body, "externalServiceCodeLegacy", update.externalServiceCodeLegacy());
-    putIfSet(body, "externalServiceEditionCodeLegacy", update.externalServiceEditionCodeLegacy());
-    putIfSet(body, "requiredParty", update.requiredParty() == null ? null : update.requiredParty().digits());
-    String json = Json.write(body);
-    executeAndClose(Call.of("PUT", url("resource", rid.id()), scopes, true)
-        .body(() -> RequestBody.create(json, JSON), true));
-  }
-
-  private static void putIfSet(Map<String, Object> body, String key, Object value) {
-    if (value != null) {
-      body.put(key, value);
-    }
-  }
-
-  /**
-   * Registers the caller's organisation as a Broker service owner ({@code POST /broker/api/v1/serviceowner});
-   * storage is provisioned asynchronously (see {@link #getServiceOwner}). Not idempotent: a second call gets
-   * {@link BrokerConflictException} ({@code BRO-07002}).
-   *
-   * @param name the service owner's name
-   */
-  public void registerServiceOwner(String name) {
-    if (name == null || name.isBlank()) {
-      throw new BrokerValidationException("name", "a service owner name is required");
-    }
-    Set<String> scopes = scopes(Role.SERVICE_OWNER, "registerServiceOwner");
-    String json = Json.write(Map.of("name", name));
-    executeAndClose(Call.of("POST", url("serviceowner"), scopes, false)
-        .body(() -> RequestBody.create(json, JSON), true));
-  }
-
-  /**
-   * Reads the caller's service-owner registration ({@code GET /broker/api/v1/serviceowner}).
-   *
-   * @return the service owner and its storage providers
-   * @throws BrokerNotFoundException ({@code BRO-07004}) when not registered
-   */
-  public ServiceOwner getServiceOwner() {
-    Set<String> scopes = scopes(Role.SERVICE_OWNER, "getServiceOwner");
-    return readJson(Call.of("GET", url("serviceowner"), scopes, true), ServiceOwner.class);
-  }
-
-  /**
-   * Opens the monthly statistics CSV ({@code GET /broker/api/v1/statistics/monthly}) as a stream; close it.
-   *
-   * @param request the month and filters
-   * @return the CSV bytes (UTF-8), streamed
-   */
-  public InputStream openMonthlyStatistics(MonthlyStatisticsRequest request) {
-    Objects.requireNonNull(request, "request");
-    Set<String> scopes = scopes(Role.SERVICE_OWNER, "monthlyStatistics");
-    HttpUrl.Builder u = url("statistics", "monthly").newBuilder()
-        .addQueryParameter("year", Integer.toString(request.month().getYear()))
-        .addQueryParameter("month", Integer.toString(request.month().getMonthValue()));
-    if (request.resourceId() != null) {
-      u.addQueryParameter("resourceId", request.resourceId().id());
-    }
-    u.addQueryParameter("includeEndUser", Boolean.toString(request.includeEndUser()));
-    u.addQueryParameter("includeVendor", Boolean.toString(request.includeVendor()));
-    Response r = transport.execute(Call.of("GET", u.build(), scopes, true).accept("text/csv"));
-    return r.body().byteStream();
-  }
-
-  /**
-   * Streams the monthly statistics CSV to {@code target} (temporary file, then atomic move).
-   *
-   * @param request the month and filters
-   * @param target the CSV file to create or replace
-   * @return bytes written
-   */
-  public long downloadMonthlyStatistics(MonthlyStatisticsRequest request, Path target) {
-    Path abs = Objects.requireNonNull(target, "target").toAbsolutePath();
-    try (InputStream in = openMonthlyStatistics(request)) {
-      return writeAtomically(abs, in);
-    } catch (IOException e) {
-      throw new BrokerException("could not close statistics stream", e);
-    }
-  }
+  void confirmDownload(UUID fileTransferId);
 
   // ---------------------------------------------------------------------------------------------- plumbing
 
-  /** Releases the connection pool and threads of the OkHttp client this client created. Idempotent. */
+  /**
+   * Gives up this client's use of its connection pool; the last client using a pool the SDK created (this one and
+   * those from {@link #newBuilder()}) shuts it down. A caller-supplied {@link OkHttpClient} is never closed. Calls
+   * after close throw {@link IllegalStateException}. Idempotent.
+   */
   @Override
-  public void close() {
-    if (closed.compareAndSet(false, true) && ownsHttp) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "BrokerClient{baseUrl=" + baseUrl() + ", roles=" + roles + ", subscriptionKey="
-        + (hasSubscriptionKey ? "****" : "none") + ", retryPolicy=" + transport.retryPolicy() + "}";
-  }
-
-  private Set<String> scopes(Role role, String operation) {
-    if (closed.get()) {
-      throw new IllegalStateException("BrokerClient is closed");
-    }
-    if (!roles.contains(role)) {
-      throw new BrokerException(operation + " needs role " + role + " (scopes " + String.join(" ",
-          new java.util.TreeSet<>(role.scopes())) + "), but this client was built with roles " + roles
-          + "; add it with BrokerClient.builder().roles(...)");
-    }
-    return role.scopes();
-  }
-
-  private Set<String> eitherScopes(String operation) {
-    if (roles.contains(Role.SENDER)) {
-      return scopes(Role.SENDER, operation);
-    }
-    if (roles.contains(Role.RECIPIENT)) {
-      return scopes(Role.RECIPIENT, operation);
-    }
-    return scopes(Role.SENDER, operation + " (role SENDER or RECIPIENT)");
-  }
-
-  private Function<ApiError, String> accessHint(String resourceId, OrganizationNumber org, UUID id) {
-    return e -> {
-      if (e.hasCode("BRO-00028")) {
-        return "The resource uses access lists, and Broker checks every recipient against them (step 3 of Altinn's"
-            + " common steps): ask the resource's service owner to add each recipient to an access list connected to"
-            + " the resource";
-      }
-      if (e.status() != 403) {
-        return null;
-      }
-      String what = resourceId != null ? "resource '" + resourceId + "'" : "the resource of file transfer " + id;
-      String who = org != null ? "organisation " + org : "the organisation your token represents";
-      return "Access to a Broker resource is granted by the resource's service owner (step 3 of Altinn's common"
-          + " steps): ask the service owner of " + what + " to give " + who + " access. If you act for that"
-          + " organisation as a vendor, the token must be for a system user of that organisation with rights to the"
-          + " resource";
-    };
-  }
-
-  private HttpUrl url(String... segments) {
-    HttpUrl.Builder b = baseUrl.newBuilder().addPathSegments("broker/api/v1");
-    for (String s : segments) {
-      b.addPathSegment(s);
-    }
-    return b.build();
-  }
-
-  private <T> T readJson(Call call, Class<T> type) {
-    return transport.executeJson(call, type);
-  }
-
-  private UUID readFileTransferId(Call call) {
-    try (Response r = transport.execute(call)) {
-      return fileTransferId(r, call);
-    }
-  }
-
-  private UUID fileTransferId(Response r, Call call) {
-    JsonNode n = transport.readJson(r, call, JsonNode.class);
-    if (n.isTextual()) {
-      return uuid(call, n, "the file transfer id");
-    }
-    if (!n.hasNonNull("fileTransferId")) {
-      throw Transport.invalid(call, "has no fileTransferId", null);
-    }
-    return uuid(call, n.get("fileTransferId"), "fileTransferId");
-  }
-
-  /** A file transfer id from an answer: a JSON string holding a UUID, else a typed error. */
-  private static UUID uuid(Call call, JsonNode n, String what) {
-    if (n.isTextual()) {
-      try {
-        return UUID.fromString(n.asText());
-      } catch (IllegalArgumentException e) {
-        // reported below
-      }
-    }
-    throw Transport.invalid(call, "has " + what + " that is not a UUID: " + Text.clean(n.toString(), 60), null);
-  }
-
-  private void executeAndClose(Call call) {
-    transport.execute(call).close();
-  }
-
-  private static Map<String, Object> initializeJson(FileTransferInitialize r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("fileName", r.fileName());
-    m.put("resourceId", r.resourceId().id());
-    m.put("sendersFileTransferReference", r.sendersFileTransferReference());
-    m.put("sender", r.sender().iso6523());
-    m.put("recipients", r.recipients().stream().map(OrganizationNumber::iso6523).toList());
-    m.put("propertyList", r.propertyList());
-    if (r.checksum() != null) {
-      m.put("checksum", r.checksum());
-    }
-    if (r.disableVirusScan() != null) {
-      m.put("disableVirusScan", r.disableVirusScan());
-    }
-    return m;
-  }
-
-  private static long requireReadableFile(Path file) {
-    Objects.requireNonNull(file, "file");
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new BrokerValidationException("file", file + " is not a readable regular file");
-    }
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      throw new BrokerValidationException("file", "cannot read the size of " + file + ": " + e.getMessage());
-    }
-  }
-
-  private static String md5(Path file) {
-    try {
-      return Hex.md5(file);
-    } catch (IOException e) {
-      throw new BrokerException("could not read " + file + " to compute its MD5", e);
-    }
-  }
-
-  private static long writeAtomically(Path target, InputStream in) {
-    Path tmp = null;
-    boolean moved = false;
-    try {
-      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
-      long total = 0;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-          OutputStream out = Channels.newOutputStream(ch)) {
-        byte[] buf = new byte[COPY_CHUNK];
-        int n;
-        while ((n = in.read(buf)) != -1) {
-          out.write(buf, 0, n);
-          total += n;
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
-      return total;
-    } catch (IOException e) {
-      throw new BrokerException("could not write " + target + ": " + e, e);
-    } finally {
-      if (!moved && tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          LOG.warn("could not delete temporary file {}: {}", tmp, e.toString());
-        }
-      }
-    }
-  }
-
-  /** Passes reads through and ignores close: the caller owns the stream. */
-  private static final class NonClosingInputStream extends java.io.FilterInputStream {
-    NonClosingInputStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public void close() {
-      // the caller closes its own stream
-    }
-  }
+  void close();
 
   /**
    * Builds a {@link BrokerClient}. Required: {@link #environment} or {@link #baseUrl}, {@link
-   * #accessTokenProvider} and at least one {@link #roles role}. Not thread-safe; {@link #build()} may be called
-   * more than once.
+   * #accessTokenProvider} and at least one {@link #roles role}. The rules shared with the SDK's other clients
+   * (URL, https, durations, key, User-Agent, HTTP client) are decided in one place for all of them. Not
+   * thread-safe; {@link #build()} may be called more than once.
    */
-  public static final class Builder {
-    private AltinnEnvironment environment;
-    private String baseUrl;
-    private String subscriptionKey;
-    private AccessTokenProvider tokens;
-    private final Set<Role> roles = EnumSet.noneOf(Role.class);
-    private OkHttpClient httpClient;
-    private TelemetryListener telemetry = TelemetryListener.NONE;
-    private Duration connectTimeout;
-    private Duration readTimeout;
-    private Duration writeTimeout;
-    private long maxResponseSize = Transport.DEFAULT_MAX_RESPONSE_SIZE;
-    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-    private String userAgentSuffix;
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = Sleeper.SYSTEM;
-    private long maxUnknownSizeDownload = DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD;
-    private long tusThreshold = DEFAULT_TUS_THRESHOLD;
-    private long tusChunkSize = DEFAULT_TUS_CHUNK_SIZE;
-    private int tusParallelParts = DEFAULT_TUS_PARALLEL_PARTS;
-    private UploadCheckpointStore checkpoints = UploadCheckpointStore.besideFile();
+  final class Builder {
+    private static final HttpClients.Timeouts DEFAULT_TIMEOUTS =
+        new HttpClients.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ofSeconds(60));
+
+    ClientOptions.Builder options = new ClientOptions.Builder("baseUrl", DEFAULT_TIMEOUTS);
+    final Set<Role> roles = EnumSet.noneOf(Role.class);
+    long maxUnknownSizeDownload = DEFAULT_MAX_UNKNOWN_SIZE_DOWNLOAD;
+    long tusThreshold = DEFAULT_TUS_THRESHOLD;
+    long tusChunkSize = DEFAULT_TUS_CHUNK_SIZE;
+    int tusParallelParts = DEFAULT_TUS_PARALLEL_PARTS;
+    Duration tusFinalizeTimeout = DEFAULT_TUS_FINALIZE_TIMEOUT;
+    UploadCheckpointStore checkpoints = UploadCheckpointStore.besideFile();
 
     private Builder() {}
+
+    /** @return an independent copy of these settings */
+    private Builder copy() {
+      Builder c = new Builder();
+      c.options = options.copy();
+      c.roles.addAll(roles);
+      c.maxUnknownSizeDownload = maxUnknownSizeDownload;
+      c.tusThreshold = tusThreshold;
+      c.tusChunkSize = tusChunkSize;
+      c.tusParallelParts = tusParallelParts;
+      c.tusFinalizeTimeout = tusFinalizeTimeout;
+      c.checkpoints = checkpoints;
+      return c;
+    }
+
+    /** @return a copy of these settings whose build shares the pool of the client built with {@code built} */
+    Builder derive(ClientOptions built) {
+      Builder c = copy();
+      c.options = built.toBuilder();
+      return c;
+    }
 
     /**
      * @param environment {@link AltinnEnvironment#TT02} or {@link AltinnEnvironment#PRODUCTION}; conflicts with
@@ -1269,29 +456,30 @@ public final class BrokerClient implements AutoCloseable {
      * @return this builder
      */
     public Builder environment(AltinnEnvironment environment) {
-      this.environment = Objects.requireNonNull(environment, "environment");
+      options.environment(environment);
       return this;
     }
 
     /**
      * A custom platform base URL, for local fakes and reverse proxies: {@code https://…}, or {@code http://} on
-     * a loopback address only. Conflicts with {@link #environment}.
+     * a loopback address only; no query or fragment. Conflicts with {@link #environment}.
      *
      * @param baseUrl e.g. {@code http://127.0.0.1:8080}
      * @return this builder
      */
     public Builder baseUrl(String baseUrl) {
-      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      options.url(baseUrl);
       return this;
     }
 
     /**
      * @param key the APIM subscription key, sent as {@code Ocp-Apim-Subscription-Key} on every request. Optional
-     *     (Altinn's gateway no longer requires it everywhere); never logged or shown in {@code toString()}.
+     *     (Altinn's gateway no longer requires it everywhere); not blank; never logged or shown in {@code
+     *     toString()}.
      * @return this builder
      */
     public Builder subscriptionKey(String key) {
-      this.subscriptionKey = Objects.requireNonNull(key, "key");
+      options.subscriptionKey(key);
       return this;
     }
 
@@ -1300,13 +488,13 @@ public final class BrokerClient implements AutoCloseable {
      * @return this builder
      */
     public Builder accessTokenProvider(AccessTokenProvider provider) {
-      this.tokens = Objects.requireNonNull(provider, "provider");
+      options.tokens(provider);
       return this;
     }
 
     /**
      * @param roles what the client may do; at least one required. Each role's scope set must be registered on the
-     *     Maskinporten client.
+     *     Maskinporten client. Replaces the roles set before.
      * @return this builder
      */
     public Builder roles(Role... roles) {
@@ -1319,58 +507,56 @@ public final class BrokerClient implements AutoCloseable {
 
     /**
      * @param client an OkHttp client to share (its pool, dispatcher, proxy and TLS settings). Default: a client of
-     *     the SDK's own. The SDK derives a client from it with {@code newBuilder()}, never closes it, and turns
-     *     off in the derived client OkHttp's silent connection-failure retries (they could repeat a
-     *     non-idempotent initialize) and redirect following (a redirect would carry the subscription key or the
-     *     upload to another origin; a 3xx becomes {@link BrokerRedirectException}).
+     *     the SDK's own (or, from {@link BrokerClient#newBuilder()}, the parent's). The SDK derives a client from it
+     *     with {@code newBuilder()}, never closes it, and turns off in the derived client OkHttp's silent
+     *     connection-failure retries (they could repeat a non-idempotent initialize) and redirect following (a
+     *     redirect would carry the subscription key or the upload to another origin; a 3xx becomes {@link
+     *     BrokerRedirectException}).
      * @return this builder
      */
     public Builder httpClient(OkHttpClient client) {
-      this.httpClient = Objects.requireNonNull(client, "client");
+      options.httpClient(client);
       return this;
     }
 
     /**
-     * @param timeout default 10 s (or the supplied client's)
+     * @param timeout positive; default 10 s (or the supplied client's)
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive("connectTimeout", timeout);
+      options.connectTimeout(timeout);
       return this;
     }
 
     /**
      * @param timeout longest silence while reading a response, including the wait for Broker to commit an upload;
-     *     default 120 s (or the supplied client's)
+     *     positive; default 120 s (or the supplied client's)
      * @return this builder
      */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = positive("readTimeout", timeout);
+      options.readTimeout(timeout);
       return this;
     }
 
     /**
-     * @param timeout longest stall while sending; default 60 s (or the supplied client's)
+     * @param timeout longest stall while sending; positive; default 60 s (or the supplied client's)
      * @return this builder
      */
     public Builder writeTimeout(Duration timeout) {
-      this.writeTimeout = positive("writeTimeout", timeout);
+      options.writeTimeout(timeout);
       return this;
     }
 
     /**
      * @param bytes the largest JSON answer accepted (overview, search, initialize, resource, service owner),
      *     counted after gzip decoding while reading; larger answers fail with {@link
-     *     BrokerInvalidResponseException} before they are buffered. {@link BrokerClient#getDetails} accepts {@value
-     *     BrokerClient#DETAILS_SIZE_FACTOR} times as much. Default 1 MiB (1,048,576); downloads and the statistics
-     *     CSV are streams and not limited by it.
+     *     BrokerInvalidResponseException} before they are buffered. {@link BrokerClient#getDetails} accepts 16
+     *     times as much. At least 1024; default 1 MiB (1,048,576); downloads and the statistics CSV are streams and
+     *     not limited by it.
      * @return this builder
      */
     public Builder maxResponseSize(long bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, got " + bytes);
-      }
-      this.maxResponseSize = bytes;
+      options.maxResponseSize(bytes);
       return this;
     }
 
@@ -1379,7 +565,7 @@ public final class BrokerClient implements AutoCloseable {
      * @return this builder
      */
     public Builder retryPolicy(RetryPolicy policy) {
-      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      options.retryPolicy(policy);
       return this;
     }
 
@@ -1389,20 +575,34 @@ public final class BrokerClient implements AutoCloseable {
      * @return this builder
      */
     public Builder telemetry(TelemetryListener listener) {
-      this.telemetry = Objects.requireNonNull(listener, "listener");
+      options.telemetry(listener);
       return this;
     }
 
     /**
      * @param suffix appended to the SDK's User-Agent ({@code broker-client-java/<version> Java/<version>}), e.g.
-     *     your system's name and version; default none
+     *     your system's name and version; printable ASCII; default none
      * @return this builder
      */
     public Builder userAgent(String suffix) {
-      if (suffix == null || suffix.isBlank() || suffix.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
-        throw new IllegalArgumentException("userAgent must be printable ASCII");
-      }
-      this.userAgentSuffix = suffix;
+      options.userAgent(suffix);
+      return this;
+    }
+
+    /**
+     * The clock {@link BrokerClient#awaitStatus} measures its timeout with and {@code Retry-After} dates are read
+     * against; for tests (e.g. the fake's clock).
+     *
+     * @param clock default {@link Clock#systemUTC()}
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      options.clock(clock);
+      return this;
+    }
+
+    Builder sleeper(Sleeper sleeper) {
+      options.sleeper(sleeper);
       return this;
     }
 
@@ -1422,21 +622,12 @@ public final class BrokerClient implements AutoCloseable {
       return this;
     }
 
-    Builder clock(Clock clock) {
-      this.clock = clock;
-      return this;
-    }
-
-    Builder sleeper(Sleeper sleeper) {
-      this.sleeper = sleeper;
-      return this;
-    }
-
     /**
-     * Files of at least this size are uploaded with TUS in {@link UploadMode#AUTO} (by {@link #send} and the
-     * {@code Path} upload methods); smaller files and streams use the streamed POST.
+     * Files of at least this size are uploaded with TUS in {@link UploadMode#AUTO} (by {@link BrokerClient#send}
+     * and the {@code Path} upload methods); smaller files and streams use the streamed POST.
      *
-     * @param bytes positive; default {@link #DEFAULT_TUS_THRESHOLD} (64 MiB); {@link Long#MAX_VALUE} for never
+     * @param bytes positive; default {@link BrokerClient#DEFAULT_TUS_THRESHOLD} (64 MiB); {@link Long#MAX_VALUE}
+     *     for never
      * @return this builder
      */
     public Builder tusThreshold(long bytes) {
@@ -1452,7 +643,7 @@ public final class BrokerClient implements AutoCloseable {
      * gets {@code ⌈size / 50,000⌉} instead; a chunk that breaks is sent again from the server's offset, so at most
      * one chunk is sent twice per break.
      *
-     * @param bytes positive and below 2 GiB; default {@link #DEFAULT_TUS_CHUNK_SIZE} (8 MiB)
+     * @param bytes positive and below 2 GiB; default {@link BrokerClient#DEFAULT_TUS_CHUNK_SIZE} (8 MiB)
      * @return this builder
      */
     public Builder tusChunkSize(long bytes) {
@@ -1467,7 +658,8 @@ public final class BrokerClient implements AutoCloseable {
      * The parts of a {@link UploadMode#TUS_PARALLEL} upload (and of {@link UploadMode#AUTO} at or above the
      * threshold): each part is a region of the file sent on its own thread and connection.
      *
-     * @param parts 1 to 64; default {@link #DEFAULT_TUS_PARALLEL_PARTS} (4); 1 makes AUTO upload sequentially
+     * @param parts 1 to 64; default {@link BrokerClient#DEFAULT_TUS_PARALLEL_PARTS} (4); 1 makes AUTO upload
+     *     sequentially
      * @return this builder
      */
     public Builder tusParallelParts(int parts) {
@@ -1475,6 +667,19 @@ public final class BrokerClient implements AutoCloseable {
         throw new IllegalArgumentException("tusParallelParts must be 1 to 64, got " + parts);
       }
       this.tusParallelParts = parts;
+      return this;
+    }
+
+    /**
+     * How long a TUS upload waits, after its last byte, for Broker's asynchronous finalize (the check of the
+     * initialize checksum): until the transfer is {@code UploadProcessing} or later. Past it the upload fails with
+     * {@link BrokerTimeoutException}; the bytes are on the server, so {@link BrokerClient#awaitStatus} can wait on.
+     *
+     * @param timeout positive; default {@link BrokerClient#DEFAULT_TUS_FINALIZE_TIMEOUT} (1 hour)
+     * @return this builder
+     */
+    public Builder tusFinalizeTimeout(Duration timeout) {
+      this.tusFinalizeTimeout = ClientOptions.positive("tusFinalizeTimeout", timeout);
       return this;
     }
 
@@ -1491,17 +696,12 @@ public final class BrokerClient implements AutoCloseable {
 
     /**
      * @return the client
-     * @throws IllegalStateException if a required setting is missing or two settings conflict
+     * @throws IllegalStateException if a required setting is missing or two settings conflict, or (from {@link
+     *     BrokerClient#newBuilder()}) every client sharing the pool is closed
      */
     public BrokerClient build() {
-      if (environment != null && baseUrl != null) {
-        throw new IllegalStateException("set either environment(...) or baseUrl(...), not both");
-      }
-      if (environment == null && baseUrl == null) {
-        throw new IllegalStateException("environment(AltinnEnvironment.TT02 or PRODUCTION) or baseUrl(...) is"
-            + " required");
-      }
-      if (tokens == null) {
+      options.checkedUrl();
+      if (options.tokens() == null) {
         throw new IllegalStateException("accessTokenProvider(...) is required (the Maskinporten provider, or"
             + " AccessTokenProvider.fixed(token) for tests)");
       }
@@ -1509,40 +709,8 @@ public final class BrokerClient implements AutoCloseable {
         throw new IllegalStateException("roles(...) is required: SENDER, RECIPIENT and/or SERVICE_OWNER, matching"
             + " the scopes registered on your Maskinporten client");
       }
-      if (subscriptionKey != null && subscriptionKey.isBlank()) {
-        throw new IllegalStateException("subscriptionKey is blank; omit it instead");
-      }
-      HttpUrl url = Hosts.requireSecure("baseUrl", environment != null ? environment.platformUrl() : baseUrl);
-      if (url.query() != null || url.fragment() != null) {
-        throw new IllegalStateException("baseUrl must not have a query or fragment");
-      }
-      OkHttpClient http = HttpClients.derive(httpClient, hb -> {
-        if (httpClient == null) {
-          hb.connectionPool(new ConnectionPool(5, 50, TimeUnit.SECONDS))
-              .connectTimeout(Duration.ofSeconds(10))
-              .readTimeout(Duration.ofSeconds(120))
-              .writeTimeout(Duration.ofSeconds(60));
-        }
-        if (connectTimeout != null) {
-          hb.connectTimeout(connectTimeout);
-        }
-        if (readTimeout != null) {
-          hb.readTimeout(readTimeout);
-        }
-        if (writeTimeout != null) {
-          hb.writeTimeout(writeTimeout);
-        }
-      });
-      return new BrokerClient(this, url, http);
-    }
-
-
-    private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
+      Builder snapshot = copy();
+      return new DefaultBrokerClient(snapshot, options.build());
     }
   }
 }

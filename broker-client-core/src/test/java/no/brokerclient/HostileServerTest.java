@@ -235,7 +235,7 @@ class HostileServerTest extends MockServerTest {
     server.enqueue(json(200, ""));
     assertThrows(BrokerInvalidResponseException.class, () -> client.getOverview(ID));
     server.enqueue(json(200, "null"));
-    assertThrows(BrokerInvalidResponseException.class, () -> client.getResource("my-resource"));
+    assertThrows(BrokerInvalidResponseException.class, () -> client.serviceOwner().getResource("my-resource"));
   }
 
   @Test

@@ -30,7 +30,7 @@ class ServiceOwnerOperationsTest extends MockServerTest {
   @Test
   void updateResourceSendsOnlySetFieldsWithIsoDurations() throws Exception {
     server.enqueue(empty(204));
-    client.updateResource("urn:altinn:resource:my-resource", ResourceSettingsUpdate.builder()
+    client.serviceOwner().updateResource("urn:altinn:resource:my-resource", ResourceSettingsUpdate.builder()
         .maxFileTransferSize(2_147_483_648L)
         .fileTransferTimeToLive(Duration.ofDays(30))
         .purgeFileTransferGracePeriod(Duration.ofHours(2).plusMinutes(30))
@@ -51,7 +51,8 @@ class ServiceOwnerOperationsTest extends MockServerTest {
   @Test
   void updateResourceAccepts200() {
     server.enqueue(empty(200));
-    client.updateResource("my-resource", ResourceSettingsUpdate.builder().fileTransferTimeToLive(Duration.ofDays(1)).build());
+    client.serviceOwner().updateResource("my-resource",
+        ResourceSettingsUpdate.builder().fileTransferTimeToLive(Duration.ofDays(1)).build());
     assertEquals(1, server.getRequestCount());
   }
 
@@ -76,7 +77,7 @@ class ServiceOwnerOperationsTest extends MockServerTest {
         + "\"purgeFileTransferAfterAllRecipientsConfirmed\":true,\"purgeFileTransferGracePeriod\":\"02:00:00\","
         + "\"useManifestFileShim\":false,\"externalServiceCodeLegacy\":null,\"externalServiceEditionCodeLegacy\":null,"
         + "\"requiredParty\":null}"));
-    ResourceSettings s = client.getResource("my-resource");
+    ResourceSettings s = client.serviceOwner().getResource("my-resource");
     assertEquals("/broker/api/v1/resource/my-resource", take().getTarget());
     assertEquals(2_147_483_648L, s.maxFileTransferSize());
     assertEquals(Duration.ofDays(30), s.fileTransferTimeToLive());
@@ -88,26 +89,51 @@ class ServiceOwnerOperationsTest extends MockServerTest {
   }
 
   @Test
+  void getResourceReadsEveryFieldWithJacksonIncludingFractionalTimeSpansAndIso() {
+    server.enqueue(json(200, "{\"maxFileTransferSize\":\"1048576\",\"fileTransferTimeToLive\":\"1.02:03:04.5000000\","
+        + "\"purgeFileTransferAfterAllRecipientsConfirmed\":false,\"purgeFileTransferGracePeriod\":\"PT1H30M\","
+        + "\"useManifestFileShim\":true,\"externalServiceCodeLegacy\":\"4711\",\"externalServiceEditionCodeLegacy\":2,"
+        + "\"requiredParty\":\"991825827\",\"somethingNew\":[1,2]}"));
+    ResourceSettings s = client.serviceOwner().getResource("my-resource");
+    assertEquals(new ResourceSettings(1_048_576L, Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4)
+        .plusMillis(500), false, Duration.ofMinutes(90), true, "4711", 2, "991825827"), s);
+    server.enqueue(json(200, "{}"));
+    assertEquals(new ResourceSettings(null, null, null, null, null, null, null, null),
+        client.serviceOwner().getResource("my-resource"), "absent fields are null, not defaults");
+  }
+
+  @Test
+  void getResourceRejectsUnreadableDurationsAndShapesAsInvalidResponses() {
+    for (String body : List.of("{\"fileTransferTimeToLive\":\"thirty days\"}", "{\"purgeFileTransferGracePeriod\":7}",
+        "[]", "\"settings\"", "{\"maxFileTransferSize\":12.5}")) {
+      server.enqueue(json(200, body));
+      assertThrows(BrokerInvalidResponseException.class, () -> client.serviceOwner().getResource("my-resource"),
+          body);
+    }
+  }
+
+  @Test
   void resourceNotConfiguredIsTyped() {
     server.enqueue(problem(400, "Bad Request", "BRO-00025", "The resource has not been configured."));
-    BrokerApiException e = assertThrows(BrokerApiException.class, () -> client.getResource("my-resource"));
+    BrokerApiException e = assertThrows(BrokerApiException.class,
+        () -> client.serviceOwner().getResource("my-resource"));
     assertEquals("BRO-00025", e.errorCode());
   }
 
   @Test
   void registerServiceOwnerPostsNameAndIsNotRetried() throws Exception {
     server.enqueue(empty(200));
-    client.registerServiceOwner("Digdir");
+    client.serviceOwner().registerServiceOwner("Digdir");
     RecordedRequest r = take();
     assertEquals("POST", r.getMethod());
     assertEquals("/broker/api/v1/serviceowner", r.getTarget());
     assertEquals("{\"name\":\"Digdir\"}", r.getBody().utf8());
 
     server.enqueue(problem(409, "Conflict", "BRO-07002", "Service owner already exists"));
-    BrokerConflictException e = assertThrows(BrokerConflictException.class, () -> client.registerServiceOwner("Digdir"));
+    BrokerConflictException e = assertThrows(BrokerConflictException.class, () -> client.serviceOwner().registerServiceOwner("Digdir"));
     assertEquals("BRO-07002", e.errorCode());
     server.enqueue(empty(502));
-    assertThrows(BrokerServerException.class, () -> client.registerServiceOwner("Digdir"));
+    assertThrows(BrokerServerException.class, () -> client.serviceOwner().registerServiceOwner("Digdir"));
     assertEquals(3, server.getRequestCount());
   }
 
@@ -116,7 +142,7 @@ class ServiceOwnerOperationsTest extends MockServerTest {
     server.enqueue(json(200, "{\"name\":\"Digdir\",\"storageProviders\":[{\"type\":\"AltinnAzure\","
         + "\"deploymentStatus\":\"Ready\",\"deploymentEnvironment\":\"Staging\"},{\"type\":\"AltinnAzureWithoutVirusScan\","
         + "\"deploymentStatus\":\"DeployingResources\",\"deploymentEnvironment\":\"Staging\"}]}"));
-    ServiceOwner o = client.getServiceOwner();
+    ServiceOwner o = client.serviceOwner().getServiceOwner();
     assertEquals("GET", take().getMethod());
     assertEquals("Digdir", o.name());
     assertEquals(2, o.storageProviders().size());
@@ -131,7 +157,7 @@ class ServiceOwnerOperationsTest extends MockServerTest {
     server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/csv").body(csv).build());
     MonthlyStatisticsRequest req = MonthlyStatisticsRequest.builder(YearMonth.of(2026, 7)).resourceId("my-resource")
         .includeVendor(true).build();
-    try (InputStream in = client.openMonthlyStatistics(req)) {
+    try (InputStream in = client.serviceOwner().openMonthlyStatistics(req)) {
       assertEquals(csv, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     RecordedRequest r = take();
@@ -141,7 +167,7 @@ class ServiceOwnerOperationsTest extends MockServerTest {
 
     server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/csv").body(csv).build());
     Path target = dir.resolve("stats.csv");
-    assertEquals(csv.length(), client.downloadMonthlyStatistics(req, target));
+    assertEquals(csv.length(), client.serviceOwner().downloadMonthlyStatistics(req, target));
     assertEquals(csv, Files.readString(target));
   }
 
@@ -154,7 +180,7 @@ class ServiceOwnerOperationsTest extends MockServerTest {
 
   @Test
   void serviceOwnerNameRequired() {
-    assertThrows(BrokerValidationException.class, () -> client.registerServiceOwner(" "));
+    assertThrows(BrokerValidationException.class, () -> client.serviceOwner().registerServiceOwner(" "));
     assertEquals(0, server.getRequestCount());
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import no.brokerclient.model.FileTransferStatus;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.model.UploadResult;
 import no.brokerclient.testing.CapturedLogs;
+import no.brokerclient.testing.MutableClock;
 import no.brokerclient.testkit.FakeAltinn;
 import no.brokerclient.testkit.FakeAltinn.Failure;
 import no.brokerclient.testkit.FakeBrokerTus;
@@ -175,6 +177,26 @@ class TusUploadTest {
     assertEquals(id, e.fileTransferId());
     assertEquals("0123456789abcdef0123456789abcdef", e.expected());
     assertEquals(FileTransferStatus.FAILED, sender.getOverview(id).fileTransferStatus());
+  }
+
+  @Test
+  void tusFinalizeTimeoutBoundsTheWaitForBrokersFinalize() {
+    fake.tus().finalizeDelay(Duration.ofMinutes(30)); // Broker stays UploadStarted for the whole test
+    MutableClock clock = new MutableClock();
+    Instant start = clock.instant();
+    try (BrokerClient impatient = sender.newBuilder().tusFinalizeTimeout(Duration.ofMinutes(5)).clock(clock)
+        .sleeper(clock::advance).build()) {
+      UUID id = impatient.initialize(meta().build());
+      BrokerTimeoutException e = assertThrows(BrokerTimeoutException.class,
+          () -> impatient.upload(id, file, ProgressListener.NONE, UploadMode.TUS));
+      assertTrue(e.getMessage().contains("UploadProcessing within PT5M"), e.getMessage());
+      Duration waited = Duration.between(start, clock.instant());
+      assertTrue(waited.compareTo(Duration.ofMinutes(5)) >= 0 && waited.compareTo(Duration.ofMinutes(6)) < 0,
+          "waited the configured 5 minutes (of the clock), not the default hour: " + waited);
+      assertEquals(FileTransferStatus.UPLOAD_STARTED, impatient.getOverview(id).fileTransferStatus());
+    }
+    assertThrows(IllegalArgumentException.class, () -> BrokerClient.builder().tusFinalizeTimeout(Duration.ZERO));
+    assertEquals(Duration.ofHours(1), BrokerClient.DEFAULT_TUS_FINALIZE_TIMEOUT);
   }
 
   @Test

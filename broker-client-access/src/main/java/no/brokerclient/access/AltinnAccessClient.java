@@ -7,11 +7,10 @@ import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.auth.Maskinporten;
-import no.brokerclient.internal.Hosts;
+import no.brokerclient.internal.ClientOptions;
 import no.brokerclient.internal.HttpClients;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.internal.Transport;
-import no.brokerclient.internal.UserAgent;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -38,30 +37,42 @@ import okhttp3.OkHttpClient;
  * code in {@link no.brokerclient.BrokerApiException#errorCode()}. Thread-safe and immutable.
  */
 public final class AltinnAccessClient implements AutoCloseable {
-  private final OkHttpClient http;
-  private final boolean ownsHttp;
+  private final Builder settings;
+  private final ClientOptions options;
   private final ResourceRegistry resources;
   private final AccessLists accessLists;
   private final SystemUsers systemUsers;
 
-  private AltinnAccessClient(Builder b, HttpUrl platform, OkHttpClient http) {
-    this.http = http;
-    this.ownsHttp = b.httpClient == null;
-    String ua = UserAgent.of(b.userAgent);
-    Transport rr = new Transport(http, b.tokens(b.resourceRegistryTokens), b.subscriptionKey, ua, b.retryPolicy,
-        b.sleeper, b.clock, Transport.DEFAULT_MAX_RESPONSE_SIZE);
-    Transport auth = new Transport(http, b.tokens(b.authenticationTokens), b.subscriptionKey, ua, b.retryPolicy,
-        b.sleeper, b.clock, Transport.DEFAULT_MAX_RESPONSE_SIZE);
+  private AltinnAccessClient(Builder b, ClientOptions options) {
+    this.settings = b.copy();
+    this.options = options;
+    Transport rr = options.transport(b.tokens(b.resourceRegistryTokens));
+    Transport auth = options.transport(b.tokens(b.authenticationTokens));
+    HttpUrl platform = options.url();
     Rest rrRest = new Rest(rr, platform, "resourceregistry/api/v1");
     this.resources = new ResourceRegistry(rrRest);
     this.accessLists = new AccessLists(rrRest, resources);
-    this.systemUsers = new SystemUsers(new Rest(auth, platform, "authentication/api/v1"), b.sleeper, b.clock,
-        b.pollInterval, b.maxPollInterval);
+    this.systemUsers = new SystemUsers(new Rest(auth, platform, "authentication/api/v1"), options.sleeper(),
+        options.clock(), b.pollInterval, b.maxPollInterval);
   }
 
   /** @return a new builder */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(new ClientOptions.Builder("platformUrl", Builder.DEFAULT_TIMEOUTS));
+  }
+
+  /**
+   * A builder preloaded with this client's settings, whose {@link Builder#build()} shares this client's connection
+   * pool and dispatcher (unless given another {@link Builder#httpClient}). Each client holds its own use of the
+   * pool: closing the derived client leaves this one working and the other way round; a pool the SDK created is
+   * released when the last of them closes.
+   *
+   * @return the builder
+   */
+  public Builder newBuilder() {
+    Builder b = settings.copy();
+    b.options = options.toBuilder();
+    return b;
   }
 
   /** @return Broker service resources and their policies (service owners) */
@@ -79,13 +90,14 @@ public final class AltinnAccessClient implements AutoCloseable {
     return systemUsers;
   }
 
-  /** Releases the connections, unless the HTTP client was given to the builder. */
+  /**
+   * Gives up this client's use of its connection pool; the last client using a pool the SDK created (this one and
+   * those from {@link #newBuilder()}) shuts it down. A caller-supplied {@link OkHttpClient} is never closed.
+   * Idempotent.
+   */
   @Override
   public void close() {
-    if (ownsHttp) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
-    }
+    options.close();
   }
 
   @Override
@@ -93,40 +105,54 @@ public final class AltinnAccessClient implements AutoCloseable {
     return "AltinnAccessClient";
   }
 
-  /** Builds an {@link AltinnAccessClient}. Required: environment or platform URL, and tokens. */
+  /**
+   * Builds an {@link AltinnAccessClient}. Required: environment or platform URL (not both), and tokens. The rules
+   * shared with the SDK's other clients (URL, https, durations, key, User-Agent, HTTP client) are decided in one
+   * place for all of them.
+   */
   public static final class Builder {
-    private String platformUrl;
+    static final HttpClients.Timeouts DEFAULT_TIMEOUTS =
+        new HttpClients.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+
+    private ClientOptions.Builder options;
     private Maskinporten maskinporten;
     private AccessTokenProvider tokens;
     private TokenKind resourceRegistryTokens = TokenKind.ALTINN_EXCHANGED;
     private TokenKind authenticationTokens = TokenKind.ALTINN_EXCHANGED;
-    private String subscriptionKey;
-    private String userAgent;
-    private OkHttpClient httpClient;
-    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-    private Duration timeout = Duration.ofSeconds(30);
     private Duration pollInterval = Duration.ofSeconds(5);
     private Duration maxPollInterval = Duration.ofMinutes(2);
-    private Sleeper sleeper = Sleeper.SYSTEM;
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
+    private Builder(ClientOptions.Builder options) {
+      this.options = options;
+    }
+
+    private Builder copy() {
+      Builder c = new Builder(options.copy());
+      c.maskinporten = maskinporten;
+      c.tokens = tokens;
+      c.resourceRegistryTokens = resourceRegistryTokens;
+      c.authenticationTokens = authenticationTokens;
+      c.pollInterval = pollInterval;
+      c.maxPollInterval = maxPollInterval;
+      return c;
+    }
 
     /**
-     * @param environment TT02 or PRODUCTION
+     * @param environment TT02 or PRODUCTION; conflicts with {@link #platformUrl}
      * @return this builder
      */
     public Builder environment(AltinnEnvironment environment) {
-      this.platformUrl = Objects.requireNonNull(environment, "environment").platformUrl();
+      options.environment(environment);
       return this;
     }
 
     /**
-     * @param url a platform URL (a proxy, or a local fake); plain http only for loopback
+     * @param url a platform URL (a proxy, or a local fake); plain http only for loopback; no query or fragment.
+     *     Conflicts with {@link #environment}.
      * @return this builder
      */
     public Builder platformUrl(String url) {
-      this.platformUrl = Objects.requireNonNull(url, "url");
+      options.url(url);
       return this;
     }
 
@@ -171,29 +197,31 @@ public final class AltinnAccessClient implements AutoCloseable {
     }
 
     /**
-     * @param key APIM subscription key; never logged. Default none.
+     * @param key APIM subscription key; not blank; never logged. Default none.
      * @return this builder
      */
     public Builder subscriptionKey(String key) {
-      this.subscriptionKey = Objects.requireNonNull(key, "key");
+      options.subscriptionKey(key);
       return this;
     }
 
     /**
-     * @param suffix appended to the SDK's User-Agent; default none
+     * @param suffix appended to the SDK's User-Agent; printable ASCII; default none
      * @return this builder
      */
     public Builder userAgent(String suffix) {
-      this.userAgent = Objects.requireNonNull(suffix, "suffix");
+      options.userAgent(suffix);
       return this;
     }
 
     /**
-     * @param client a shared OkHttp client; never closed by the SDK
+     * @param client a shared OkHttp client; never closed by the SDK, which derives from it a client that never
+     *     follows redirects and never silently retries. Default: a client of the SDK's own (or, from {@link
+     *     AltinnAccessClient#newBuilder()}, the parent's).
      * @return this builder
      */
     public Builder httpClient(OkHttpClient client) {
-      this.httpClient = Objects.requireNonNull(client, "client");
+      options.httpClient(client);
       return this;
     }
 
@@ -202,51 +230,50 @@ public final class AltinnAccessClient implements AutoCloseable {
      * @return this builder
      */
     public Builder retryPolicy(RetryPolicy policy) {
-      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      options.retryPolicy(policy);
       return this;
     }
 
     /**
-     * @param timeout connect/read/write timeout; default 30 s
+     * @param timeout connect, read and write timeout; positive; default 30 s (or the supplied client's)
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive("timeout", timeout);
+      options.timeout(timeout);
       return this;
     }
 
     /**
      * How {@link SystemUsers#awaitApproval} polls: first after {@code first}, then doubling up to {@code max}.
      *
-     * @param first default 5 s
-     * @param max default 2 minutes (a person approves in a browser; it can take days)
+     * @param first positive; default 5 s
+     * @param max positive; default 2 minutes (a person approves in a browser; it can take days)
      * @return this builder
      */
     public Builder approvalPolling(Duration first, Duration max) {
-      this.pollInterval = positive("first", first);
-      this.maxPollInterval = positive("max", max);
+      ClientOptions.positive("first", first);
+      ClientOptions.positive("max", max);
       if (max.compareTo(first) < 0) {
         throw new IllegalArgumentException("max poll interval is less than the first");
       }
+      this.pollInterval = first;
+      this.maxPollInterval = max;
+      return this;
+    }
+
+    /**
+     * @param clock the clock {@link SystemUsers#awaitApproval} measures its deadline with; for tests. Default
+     *     {@link Clock#systemUTC()}
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      options.clock(clock);
       return this;
     }
 
     Builder sleeper(Sleeper s) {
-      this.sleeper = Objects.requireNonNull(s);
+      options.sleeper(s);
       return this;
-    }
-
-    Builder clock(Clock c) {
-      this.clock = Objects.requireNonNull(c);
-      return this;
-    }
-
-    private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
     }
 
     private AccessTokenProvider tokens(TokenKind kind) {
@@ -256,27 +283,22 @@ public final class AltinnAccessClient implements AutoCloseable {
       return kind == TokenKind.MASKINPORTEN ? maskinporten : maskinporten.altinnTokens();
     }
 
-    /** @return the client */
+    /**
+     * @return the client
+     * @throws IllegalStateException on a missing or conflicting setting, a platform URL that is not https (nor
+     *     loopback), or a Maskinporten client without an exchange URL when exchanged tokens are asked for
+     */
     public AltinnAccessClient build() {
-      if (platformUrl == null) {
-        throw new IllegalStateException("environment(...) or platformUrl(...) is required");
-      }
+      options.checkedUrl();
       if (tokens == null && maskinporten == null) {
         throw new IllegalStateException("maskinporten(...) or accessTokenProvider(...) is required: a service owner's"
             + " client with " + AccessScopes.SERVICE_OWNER + ", or a vendor's with " + AccessScopes.VENDOR);
-      }
-      HttpUrl p = Hosts.requireSecure("platformUrl", platformUrl);
-      if (p.query() != null || p.fragment() != null) {
-        throw new IllegalStateException("platform URL must not have a query or fragment");
       }
       if (maskinporten != null) {
         tokens(resourceRegistryTokens);
         tokens(authenticationTokens); // fails now, not at the first call, without an exchange URL
       }
-      // Never follow a redirect (the token would go with it); never retry silently (Transport decides).
-      OkHttpClient http = HttpClients.derive(httpClient,
-          hb -> hb.connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout));
-      return new AltinnAccessClient(this, p, http);
+      return new AltinnAccessClient(this, options.build());
     }
   }
 }

@@ -111,8 +111,8 @@ public final class ResourceRegistry {
   /**
    * Everything a service owner does to put a Broker service resource into use, safe to rerun: {@link
    * #createOrUpdate}, {@link #uploadPolicy}, registers the organisation as a Broker service owner when Broker does not
-   * know it yet, and configures the resource in Broker ({@link BrokerClient#updateResource}, which also imports it
-   * from the Resource Registry). Access lists come next: {@link AccessLists}.
+   * know it yet, and configures the resource in Broker ({@link
+   * no.brokerclient.ServiceOwnerOperations#updateResource}, which also imports it from the Resource Registry). Access lists come next: {@link AccessLists}.
    *
    * @param resource the resource
    * @param policyXml its XACML policy
@@ -132,16 +132,16 @@ public final class ResourceRegistry {
     uploadPolicy(resource.identifier(), policyXml);
     boolean registered = false;
     try {
-      broker.getServiceOwner();
+      broker.serviceOwner().getServiceOwner();
     } catch (BrokerNotFoundException e) {
       try {
-        broker.registerServiceOwner(serviceOwnerName);
+        broker.serviceOwner().registerServiceOwner(serviceOwnerName);
         registered = true;
       } catch (BrokerConflictException raced) {
         // registered meanwhile: fine
       }
     }
-    broker.updateResource(resource.identifier(), settings);
+    broker.serviceOwner().updateResource(resource.identifier(), settings);
     LOG.info("Resource {} configured in Broker", resource.identifier());
     return new Onboarding(resource.identifier(), created, registered);
   }

@@ -567,4 +567,28 @@ class AccessWireTest {
           () -> polling.systemUsers().awaitApproval(req, Duration.ofSeconds(12)));
     }
   }
+
+  @Test
+  void theSharedBuilderRulesHoldAndNewBuilderSharesThePool() throws Exception {
+    AltinnAccessClient.Builder b = client.newBuilder();
+    IllegalStateException both = assertThrows(IllegalStateException.class,
+        () -> client.newBuilder().environment(no.brokerclient.AltinnEnvironment.TT02).build());
+    assertTrue(both.getMessage().contains("not both"), both.getMessage());
+    assertThrows(IllegalStateException.class, () -> client.newBuilder().platformUrl("http://altinn.example").build());
+    assertThrows(IllegalArgumentException.class, () -> b.timeout(Duration.ofSeconds(-1)));
+    assertThrows(IllegalArgumentException.class, () -> b.userAgent("tab\there"));
+
+    server.enqueue(json(404, problem(404, "AUTH-00010")));
+    client.systemUsers().findRequest("991825827_acme-broker", OrganizationNumber.of("313776735"), null);
+    RecordedRequest first = take();
+    try (AltinnAccessClient derived = b.build()) {
+      server.enqueue(json(404, problem(404, "AUTH-00010")));
+      derived.systemUsers().findRequest("991825827_acme-broker", OrganizationNumber.of("313776735"), null);
+      assertEquals(first.getConnectionIndex(), take().getConnectionIndex(), "the pooled connection was reused");
+    }
+    server.enqueue(json(404, problem(404, "AUTH-00010")));
+    assertTrue(client.systemUsers().findRequest("991825827_acme-broker", OrganizationNumber.of("313776735"), null)
+        .isEmpty(), "closing the derived client left this one working");
+    assertEquals(first.getConnectionIndex(), take().getConnectionIndex());
+  }
 }

@@ -290,7 +290,7 @@ final class Doctor {
     String who = org != null ? "organisation " + org.digits() : "the service owner";
     try {
       if (s.role == Role.SERVICE_OWNER) {
-        s.broker().getResource(resource);
+        s.broker().serviceOwner().getResource(resource);
       } else {
         s.broker().search(FileTransferSearch.builder(resource)
             .role(s.role == Role.SENDER ? SearchRole.SENDER : SearchRole.RECIPIENT).build());

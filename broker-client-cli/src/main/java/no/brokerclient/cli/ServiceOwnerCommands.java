@@ -35,7 +35,7 @@ final class ServiceOwnerCommands {
     @Override
     public Integer call() {
       try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        ResourceSettings r = s.broker().getResource(s.resource());
+        ResourceSettings r = s.broker().serviceOwner().getResource(s.resource());
         Json.print(ctx.out(), r);
         return 0;
       }
@@ -78,7 +78,7 @@ final class ServiceOwnerCommands {
       }
       ResourceSettingsUpdate update = b.build();
       try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        s.broker().updateResource(s.resource(), update);
+        s.broker().serviceOwner().updateResource(s.resource(), update);
         ctx.out().println("updated " + s.resource());
         return 0;
       }
@@ -103,7 +103,7 @@ final class ServiceOwnerCommands {
     @Override
     public Integer call() {
       try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        ServiceOwner o = s.broker().getServiceOwner();
+        ServiceOwner o = s.broker().serviceOwner().getServiceOwner();
         Json.print(ctx.out(), o);
         return 0;
       }
@@ -125,7 +125,7 @@ final class ServiceOwnerCommands {
     @Override
     public Integer call() {
       try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        s.broker().registerServiceOwner(name);
+        s.broker().serviceOwner().registerServiceOwner(name);
         ctx.out().println("registered service owner " + name);
         return 0;
       }
@@ -151,7 +151,7 @@ final class ServiceOwnerCommands {
     public Integer call() {
       try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
         Path target = out != null ? out : Path.of("statistics-" + month + ".csv");
-        long n = s.broker().downloadMonthlyStatistics(MonthlyStatisticsRequest.builder(month)
+        long n = s.broker().serviceOwner().downloadMonthlyStatistics(MonthlyStatisticsRequest.builder(month)
             .resourceId(s.resource()).build(), target);
         ctx.out().println("wrote " + target + " (" + n + " bytes)");
         return 0;

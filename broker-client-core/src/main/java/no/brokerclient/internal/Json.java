@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -22,7 +23,8 @@ import no.brokerclient.model.RecipientFileTransferStatus;
 
 /**
  * The one configured Jackson mapper: lenient about unknown fields and unknown enum values, strict about anything
- * after the value (a second value or trailing garbage fails). Internal.
+ * after the value (a second value or trailing garbage fails). Reads {@code Instant}s with or without offset and
+ * {@code Duration}s as ISO-8601 or .NET {@code TimeSpan} ({@link Durations#parse}). Internal.
  */
 public final class Json {
   /** Shared, thread-safe mapper. */
@@ -33,6 +35,7 @@ public final class Json {
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // a size of 12.5 bytes is an error, not 12
       .addModule(new SimpleModule("broker-client")
           .addDeserializer(Instant.class, stringDeserializer(Json::parseInstant))
+          .addDeserializer(Duration.class, stringDeserializer(Durations::parse)) // ISO-8601 or .NET TimeSpan
           .addDeserializer(FileTransferStatus.class, stringDeserializer(FileTransferStatus::valueOf))
           .addDeserializer(RecipientFileTransferStatus.class, stringDeserializer(RecipientFileTransferStatus::valueOf)))
       .build();

@@ -14,14 +14,12 @@ import no.brokerclient.RetryPolicy;
 import no.brokerclient.TelemetryListener;
 import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.auth.AltinnScopes;
-import no.brokerclient.internal.Hosts;
+import no.brokerclient.internal.ClientOptions;
 import no.brokerclient.internal.HttpClients;
 import no.brokerclient.internal.Json;
 import no.brokerclient.internal.Sleeper;
-import no.brokerclient.internal.Telemetry;
 import no.brokerclient.internal.Transport;
 import no.brokerclient.internal.Transport.Call;
-import no.brokerclient.internal.UserAgent;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -48,20 +46,29 @@ public final class EventsClient implements AutoCloseable {
 
   private final HttpUrl base;
   private final Transport transport;
-  private final OkHttpClient http;
-  private final boolean ownsHttp;
+  private final ClientOptions options;
 
-  private EventsClient(Builder b, HttpUrl base, OkHttpClient http) {
-    this.base = base;
-    this.http = http;
-    this.ownsHttp = b.httpClient == null;
-    this.transport = new Transport(http, b.tokens, b.subscriptionKey, UserAgent.of(null), b.retryPolicy, b.sleeper,
-        Clock.systemUTC(), b.maxResponseSize, Telemetry.of(b.telemetry));
+  private EventsClient(ClientOptions options) {
+    this.options = options;
+    this.base = options.url().newBuilder().addPathSegments("events/api/v1/subscriptions").build();
+    this.transport = options.transport(options.tokens());
   }
 
   /** @return a new builder */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(new ClientOptions.Builder("platformUrl", Builder.DEFAULT_TIMEOUTS));
+  }
+
+  /**
+   * A builder preloaded with this client's settings, whose {@link Builder#build()} shares this client's connection
+   * pool and dispatcher (unless given another {@link Builder#httpClient}). Each client holds its own use of the
+   * pool: closing the derived client leaves this one working and the other way round; a pool the SDK created is
+   * released when the last of them closes.
+   *
+   * @return the builder
+   */
+  public Builder newBuilder() {
+    return new Builder(options.toBuilder());
   }
 
   /**
@@ -156,12 +163,14 @@ public final class EventsClient implements AutoCloseable {
     return new EnsureResult(entries, deleted);
   }
 
+  /**
+   * Gives up this client's use of its connection pool; the last client using a pool the SDK created (this one and
+   * those from {@link #newBuilder()}) shuts it down. A caller-supplied {@link OkHttpClient} is never closed.
+   * Idempotent.
+   */
   @Override
   public void close() {
-    if (ownsHttp) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
-    }
+    options.close();
   }
 
   @Override
@@ -199,36 +208,38 @@ public final class EventsClient implements AutoCloseable {
     return b.build();
   }
 
-  /** Builds an {@link EventsClient}. Required: environment or platform URL, token provider. */
+  /**
+   * Builds an {@link EventsClient}. Required: environment or platform URL (not both), token provider. The rules
+   * shared with the SDK's other clients (URL, https, durations, key, User-Agent, HTTP client) are decided in one
+   * place for all of them.
+   */
   public static final class Builder {
-    private String platformUrl;
-    private AccessTokenProvider tokens;
-    private String subscriptionKey;
-    private OkHttpClient httpClient;
-    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-    private TelemetryListener telemetry = TelemetryListener.NONE;
-    private Sleeper sleeper = Sleeper.SYSTEM;
-    private Duration timeout = Duration.ofSeconds(30);
-    private long maxResponseSize = Transport.DEFAULT_MAX_RESPONSE_SIZE;
+    static final HttpClients.Timeouts DEFAULT_TIMEOUTS =
+        new HttpClients.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
 
-    private Builder() {}
+    private final ClientOptions.Builder options;
+
+    private Builder(ClientOptions.Builder options) {
+      this.options = options;
+    }
 
     /**
-     * @param environment TT02 or PRODUCTION
+     * @param environment TT02 or PRODUCTION; conflicts with {@link #platformUrl}
      * @return this builder
      */
     public Builder environment(AltinnEnvironment environment) {
-      this.platformUrl = environment.platformUrl();
+      options.environment(environment);
       return this;
     }
 
     /**
      * @param url a custom platform URL: {@code https://…}, or {@code http://} on a loopback address only (local
-     *     fakes), since tokens and the subscription key are sent to it
+     *     fakes), since tokens and the subscription key are sent to it; no query or fragment. Conflicts with
+     *     {@link #environment}.
      * @return this builder
      */
     public Builder platformUrl(String url) {
-      this.platformUrl = Objects.requireNonNull(url, "url");
+      options.url(url);
       return this;
     }
 
@@ -237,26 +248,27 @@ public final class EventsClient implements AutoCloseable {
      * @return this builder
      */
     public Builder accessTokenProvider(AccessTokenProvider provider) {
-      this.tokens = Objects.requireNonNull(provider, "provider");
+      options.tokens(provider);
       return this;
     }
 
     /**
-     * @param key APIM subscription key; never logged. Default none.
+     * @param key APIM subscription key; not blank; never logged. Default none.
      * @return this builder
      */
     public Builder subscriptionKey(String key) {
-      this.subscriptionKey = Objects.requireNonNull(key, "key");
+      options.subscriptionKey(key);
       return this;
     }
 
     /**
      * @param client a shared OkHttp client; never closed by the SDK. The SDK derives a client from it that never
-     *     follows redirects and never silently retries.
+     *     follows redirects and never silently retries. Default: a client of the SDK's own (or, from {@link
+     *     EventsClient#newBuilder()}, the parent's).
      * @return this builder
      */
     public Builder httpClient(OkHttpClient client) {
-      this.httpClient = Objects.requireNonNull(client, "client");
+      options.httpClient(client);
       return this;
     }
 
@@ -265,7 +277,7 @@ public final class EventsClient implements AutoCloseable {
      * @return this builder
      */
     public Builder retryPolicy(RetryPolicy policy) {
-      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      options.retryPolicy(policy);
       return this;
     }
 
@@ -275,53 +287,66 @@ public final class EventsClient implements AutoCloseable {
      * @return this builder
      */
     public Builder telemetry(TelemetryListener telemetry) {
-      this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+      options.telemetry(telemetry);
       return this;
     }
 
     /**
-     * @param timeout connect/read/write timeout; default 30 s
+     * @param timeout connect, read and write timeout; positive; default 30 s (or the supplied client's)
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      options.timeout(timeout);
       return this;
     }
 
     /**
      * @param bytes the largest JSON answer accepted, counted after gzip decoding while reading; larger answers fail
-     *     with {@link no.brokerclient.BrokerInvalidResponseException}. Default 1 MiB (1,048,576)
+     *     with {@link no.brokerclient.BrokerInvalidResponseException}. At least 1024; default 1 MiB (1,048,576)
      * @return this builder
      */
     public Builder maxResponseSize(long bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, got " + bytes);
-      }
-      this.maxResponseSize = bytes;
+      options.maxResponseSize(bytes);
+      return this;
+    }
+
+    /**
+     * @param suffix appended to the SDK's User-Agent ({@code broker-client-java/<version> Java/<version>});
+     *     printable ASCII; default none
+     * @return this builder
+     */
+    public Builder userAgent(String suffix) {
+      options.userAgent(suffix);
+      return this;
+    }
+
+    /**
+     * @param clock the clock {@code Retry-After} dates are read against; for tests. Default {@link
+     *     Clock#systemUTC()}
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      options.clock(clock);
       return this;
     }
 
     Builder sleeper(Sleeper sleeper) {
-      this.sleeper = sleeper;
+      options.sleeper(sleeper);
       return this;
     }
 
     /**
      * @return the client
-     * @throws IllegalStateException on a missing setting, or a platform URL that is not https (nor loopback)
+     * @throws IllegalStateException on a missing or conflicting setting, or a platform URL that is not https (nor
+     *     loopback)
      */
     public EventsClient build() {
-      if (platformUrl == null) {
-        throw new IllegalStateException("environment(...) or platformUrl(...) is required");
-      }
-      if (tokens == null) {
+      options.checkedUrl();
+      if (options.tokens() == null) {
         throw new IllegalStateException("accessTokenProvider(...) is required: exchanged Altinn tokens with"
             + " altinn:events.subscribe, e.g. maskinporten.forEvents()");
       }
-      HttpUrl p = Hosts.requireSecure("platformUrl", platformUrl);
-      OkHttpClient http = HttpClients.derive(httpClient,
-          hb -> hb.connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout));
-      return new EventsClient(this, p.newBuilder().addPathSegments("events/api/v1/subscriptions").build(), http);
+      return new EventsClient(options.build());
     }
   }
 }

@@ -232,4 +232,34 @@ class EventsClientTest {
     builder().platformUrl("http://localhost:1").build().close();
     builder().platformUrl("https://platform.tt02.altinn.no").build().close();
   }
+
+  @Test
+  void theSharedBuilderRulesHoldHereToo() {
+    IllegalStateException both = assertThrows(IllegalStateException.class,
+        () -> builder().environment(AltinnEnvironment.TT02).build());
+    assertTrue(both.getMessage().contains("not both"), both.getMessage());
+    assertThrows(IllegalStateException.class, () -> builder().platformUrl(server.url("/?a=b").toString()).build());
+    assertThrows(IllegalStateException.class, () -> builder().subscriptionKey(" ").build());
+    assertThrows(IllegalArgumentException.class, () -> builder().timeout(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> builder().userAgent("bad\nagent"));
+  }
+
+  @Test
+  void newBuilderSharesTheConnectionAndClosingTheDerivedClientKeepsThisOneWorking() throws Exception {
+    server.enqueue(json(200, subscription(1, null, true)));
+    client.get(1);
+    RecordedRequest first = take();
+    try (EventsClient derived = client.newBuilder().userAgent("my-system/1.0").build()) {
+      server.enqueue(json(200, subscription(1, null, true)));
+      derived.get(1);
+      RecordedRequest second = take();
+      assertEquals(first.getConnectionIndex(), second.getConnectionIndex(), "the pooled connection was reused");
+      assertEquals(KEY, second.getHeaders().get("Ocp-Apim-Subscription-Key"), "the settings came along");
+      assertTrue(second.getHeaders().get("User-Agent").endsWith(" my-system/1.0"));
+    }
+    server.enqueue(json(200, subscription(1, null, true)));
+    assertEquals(1, client.get(1).id(), "closing the derived client left this one working");
+    RecordedRequest third = take();
+    assertEquals(first.getConnectionIndex(), third.getConnectionIndex(), "and its pool open");
+  }
 }

@@ -36,24 +36,24 @@ public final class ServiceOwnerSetup {
   static ResourceSettings run(ExampleEnvironment env, PrintStream out) throws Exception {
     try (BrokerClient owner = env.broker(env.serviceOwner(), Role.SERVICE_OWNER).build()) {
       try {
-        owner.registerServiceOwner("Example service owner");
+        owner.serviceOwner().registerServiceOwner("Example service owner");
         out.println("  registered as service owner");
       } catch (BrokerConflictException e) {
         out.println("  already a service owner (" + e.errorCode() + ")");
       }
-      ServiceOwner so = owner.getServiceOwner();
+      ServiceOwner so = owner.serviceOwner().getServiceOwner();
       so.storageProviders().forEach(p -> out.println("  storage " + p.type() + ": " + p.deploymentStatus()));
-      owner.updateResource(env.resourceId(), ResourceSettingsUpdate.builder()
+      owner.serviceOwner().updateResource(env.resourceId(), ResourceSettingsUpdate.builder()
           .fileTransferTimeToLive(Duration.ofDays(7))
           .purgeFileTransferAfterAllRecipientsConfirmed(true)
           .purgeFileTransferGracePeriod(Duration.ofHours(1))
           .build());
-      ResourceSettings s = owner.getResource(env.resourceId());
+      ResourceSettings s = owner.serviceOwner().getResource(env.resourceId());
       out.println("  resource " + env.resourceId() + ": time to live " + s.fileTransferTimeToLive()
           + ", purge after all confirmed " + s.purgeFileTransferAfterAllRecipientsConfirmed() + " after "
           + s.purgeFileTransferGracePeriod());
-      try (InputStream csv = owner.openMonthlyStatistics(MonthlyStatisticsRequest.builder(YearMonth.now())
-          .resourceId(env.resourceId()).build())) {
+      try (InputStream csv = owner.serviceOwner().openMonthlyStatistics(
+          MonthlyStatisticsRequest.builder(YearMonth.now()).resourceId(env.resourceId()).build())) {
         out.println("  statistics for " + YearMonth.now() + ":");
         new String(csv.readAllBytes(), StandardCharsets.UTF_8).lines().forEach(l -> out.println("    " + l));
       }

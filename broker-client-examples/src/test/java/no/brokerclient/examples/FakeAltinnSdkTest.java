@@ -257,7 +257,8 @@ class FakeAltinnSdkTest {
   void statisticsCountTransfers() throws Exception {
     sender.send(meta("x.bin").build(), file("x.bin", 10));
     try (BrokerClient owner = env.broker(env.serviceOwner(), Role.SERVICE_OWNER).build();
-        InputStream csv = owner.openMonthlyStatistics(MonthlyStatisticsRequest.builder(YearMonth.now()).build())) {
+        InputStream csv = owner.serviceOwner()
+            .openMonthlyStatistics(MonthlyStatisticsRequest.builder(YearMonth.now()).build())) {
       List<String> lines = new String(csv.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
       assertEquals(2, lines.size(), lines.toString());
       assertTrue(lines.get(1).contains(env.senderOrg().digits() + "," + env.recipientOrg().digits() + ",1,1,0,0"),
