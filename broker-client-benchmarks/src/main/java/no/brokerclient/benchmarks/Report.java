@@ -24,6 +24,10 @@ final class Report {
     System.out.println("  note: " + n);
   }
 
+  boolean isEmpty() {
+    return rows.isEmpty() && notes.isEmpty();
+  }
+
   boolean allMet() {
     return rows.stream().allMatch(Row::met);
   }
@@ -43,10 +47,10 @@ final class Report {
     return b.toString();
   }
 
-  /** Replaces the text between the result markers in {@code file}. */
-  static void writeInto(Path file, String table) throws IOException {
-    String start = "<!-- results:start -->";
-    String end = "<!-- results:end -->";
+  /** Replaces the text between the markers {@code <!-- name:start -->} and {@code <!-- name:end -->} in {@code file}. */
+  static void writeInto(Path file, String name, String table) throws IOException {
+    String start = "<!-- " + name + ":start -->";
+    String end = "<!-- " + name + ":end -->";
     String s = Files.readString(file);
     int a = s.indexOf(start);
     int z = s.indexOf(end);

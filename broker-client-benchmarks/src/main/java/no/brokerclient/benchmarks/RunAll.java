@@ -43,6 +43,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ./mvnw -B -q -Pbench verify -Dbench.args="--full --write" # and write the table into BENCHMARKS.md
  * ./mvnw -B -q -Pbench verify -Dbench.args=--smoke          # seconds; what CI runs
  * ./mvnw -B -q -Pbench verify -Dbench.args=--durable-only   # only the durable inbox rows (full mode)
+ * ./mvnw -B -q -Pbench verify -Dbench.args="--wan-only --write" # only the WAN rows (1 GiB; about 5 minutes)
  * </pre>
  */
 public final class RunAll {
@@ -66,28 +67,56 @@ public final class RunAll {
     Report report = new Report();
     System.out.println("broker-client benchmarks (" + (smoke ? "smoke" : "full") + ") on "
         + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
-    if (!flags.contains("--durable-only")) {
+    boolean only = flags.contains("--durable-only") || flags.contains("--wan-only");
+    Report wan = new Report();
+    String loadBefore = loadAverage();
+    if (!only || flags.contains("--wan-only")) { // in --full about 5 minutes: 1 GiB at 25 MB/s per connection
+      WanBench.run(wan, smoke ? 8L << 20 : 1L << 30, smoke ? 256L << 10 : 8L << 20);
+    }
+    String loadAfter = loadAverage();
+    if (!only) {
       streaming(report, smoke ? 64L << 20 : 2L << 30, smoke ? 1 : 2);
       tokenCacheKeys(report, smoke ? 20 : 1000);
       tokenCacheOneKey(report, smoke ? 500 : 10_000);
       jmh(report, smoke);
     }
-    if (!smoke) { // full mode only: starts PostgreSQL
+    if (!smoke && (!only || flags.contains("--durable-only"))) { // full mode only: starts PostgreSQL
       DurableInboxBench.run(report, 400);
     }
     String header = "Run " + Instant.now() + " (" + (smoke ? "smoke" : "full") + "), "
         + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "
         + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
-    String table = report.markdown(header);
     Path out = Path.of("target", "benchmark-results.md");
     Files.createDirectories(out.getParent());
-    Files.writeString(out, table);
-    System.out.println("\n" + table);
-    if (write) {
-      Report.writeInto(Path.of("..", "BENCHMARKS.md"), table);
+    String table = report.markdown(header);
+    String wanTable = wan.markdown(header.replace("Run ", "WAN run ") + ", load average " + loadBefore
+        + " before and " + loadAfter + " after (1, 5, 15 min)");
+    Files.writeString(out, (report.isEmpty() ? "" : table + "\n") + (wan.isEmpty() ? "" : wanTable));
+    if (!report.isEmpty()) {
+      System.out.println("\n" + table);
+    }
+    if (!wan.isEmpty()) {
+      System.out.println("\n" + wanTable);
+    }
+    if (write && !report.isEmpty() && !flags.contains("--wan-only")) {
+      Report.writeInto(Path.of("..", "BENCHMARKS.md"), "results", table);
       System.out.println("wrote the table into BENCHMARKS.md");
     }
+    if (write && !wan.isEmpty()) {
+      Report.writeInto(Path.of("..", "BENCHMARKS.md"), "wan", wanTable);
+      System.out.println("wrote the WAN table into BENCHMARKS.md");
+    }
     System.exit(0);
+  }
+
+  /** @return the 1, 5 and 15 minute load averages ({@code /proc/loadavg}), or "unknown" */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " / " + f[1] + " / " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ streaming

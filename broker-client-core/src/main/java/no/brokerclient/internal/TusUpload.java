@@ -212,27 +212,44 @@ public final class TusUpload {
     int failures = 0;
     RuntimeException last = null;
     long serverOffset = -1;
+    boolean ask = false; // the first HEAD after a restart meets the same answers as any other (423, 5xx, resets)
     if (offset < 0) {
-      offset = head();
-      serverOffset = offset;
-    }
-    progress.at(part, offset);
-    while (offset < length) {
-      long n = Math.min(chunkSize, length - offset);
       try {
-        long next = patch(offset, n);
-        offset = next;
-        failures = 0;
-        progress.at(part, offset);
-        continue;
+        offset = head();
+        serverOffset = offset;
       } catch (BrokerIOException e) {
         last = e;
+        ask = true;
       } catch (BrokerApiException e) {
         if (!retryable(e.statusCode())) {
           throw e;
         }
         last = e;
+        ask = true;
       }
+    }
+    if (!ask) {
+      progress.at(part, offset);
+    }
+    while (ask || offset < length) {
+      if (!ask) {
+        long n = Math.min(chunkSize, length - offset);
+        try {
+          long next = patch(offset, n);
+          offset = next;
+          failures = 0;
+          progress.at(part, offset);
+          continue;
+        } catch (BrokerIOException e) {
+          last = e;
+        } catch (BrokerApiException e) {
+          if (!retryable(e.statusCode())) {
+            throw e;
+          }
+          last = e;
+        }
+      }
+      ask = false;
       // A broken chunk: ask the server where it stands, backing off, until an answer moves us or we give up.
       while (true) {
         failures++;
