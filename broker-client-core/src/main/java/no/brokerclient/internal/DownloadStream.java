@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.UUID;
 import java.util.function.LongConsumer;
-import java.util.function.LongFunction;
 import no.brokerclient.BrokerIOException;
 import no.brokerclient.ChecksumMismatchException;
 import no.brokerclient.DownloadSizeException;
@@ -73,21 +72,6 @@ public final class DownloadStream extends InputStream {
   private boolean verified;
   private boolean closed;
   private String md5;
-
-  /**
-   * @param id the transfer
-   * @param opener opens the download from an offset (a 2xx response; 206 when the offset is non-zero and honoured)
-   * @param expectedMd5 lower-case hex from the overview, or {@code null}/empty when unknown
-   * @param expectedSize bytes from the overview, or 0 when unknown
-   * @param unknownSizeLimit the most bytes read when {@code expectedSize} is unknown
-   * @param transport for backoff between resumes
-   * @param listener progress
-   * @throws DownloadSizeException if {@code expectedSize} is negative or above what Broker can hold
-   */
-  public DownloadStream(UUID id, LongFunction<Response> opener, String expectedMd5, long expectedSize,
-      long unknownSizeLimit, Transport transport, ProgressListener listener) {
-    this(id, (from, to) -> opener.apply(from), expectedMd5, expectedSize, unknownSizeLimit, transport, listener);
-  }
 
   /**
    * @param id the transfer

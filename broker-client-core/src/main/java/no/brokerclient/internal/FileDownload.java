@@ -369,10 +369,15 @@ public final class FileDownload {
 
     /** Cuts the partial to {@code length} bytes, so a later attempt resumes from there (best effort). */
     void cutTo(long length) {
+      boolean interrupted = Thread.interrupted(); // an interrupted thread's channel operation would close it
       try {
         channel.truncate(length);
       } catch (IOException e) {
         LOG.debug("could not cut partial file {} to {} bytes: {}", path, length, e.toString());
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
 
