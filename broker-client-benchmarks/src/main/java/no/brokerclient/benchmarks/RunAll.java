@@ -43,6 +43,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ./mvnw -B -q -Pbench verify -Dbench.args="--full --write" # and write the table into BENCHMARKS.md
  * ./mvnw -B -q -Pbench verify -Dbench.args=--smoke          # seconds; what CI runs
  * ./mvnw -B -q -Pbench verify -Dbench.args=--durable-only   # only the durable inbox rows (full mode)
+ * ./mvnw -B -q -Pbench verify -Dbench.args=--streaming-only # only SDK vs raw OkHttp streaming, 2 GiB each way
  * </pre>
  */
 public final class RunAll {
@@ -66,6 +67,12 @@ public final class RunAll {
     Report report = new Report();
     System.out.println("broker-client benchmarks (" + (smoke ? "smoke" : "full") + ") on "
         + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+    if (flags.contains("--streaming-only")) { // only the SDK-vs-raw-OkHttp streaming rows (full size unless --smoke)
+      streaming(report, smoke ? 64L << 20 : 2L << 30, smoke ? 1 : 2);
+      System.out.println("\n" + report.markdown("Streaming only, " + Runtime.getRuntime().availableProcessors()
+          + " cores, Java " + System.getProperty("java.version")));
+      return;
+    }
     if (!flags.contains("--durable-only")) {
       streaming(report, smoke ? 64L << 20 : 2L << 30, smoke ? 1 : 2);
       tokenCacheKeys(report, smoke ? 20 : 1000);
