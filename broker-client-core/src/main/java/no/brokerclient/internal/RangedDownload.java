@@ -116,10 +116,10 @@ final class RangedDownload {
       workers[i] = new Thread(() -> work(range), THREAD_PREFIX + i + "-" + id);
       workers[i].setDaemon(true);
     }
-    for (Thread t : workers) {
-      t.start();
-    }
     try (FileChannel in = FileChannel.open(partial, StandardOpenOption.READ)) {
+      for (Thread t : workers) {
+        t.start();
+      }
       MessageDigest md = Hex.md5();
       ByteBuffer buf = ByteBuffer.allocate(HASH_BUFFER);
       long hashed = 0;
