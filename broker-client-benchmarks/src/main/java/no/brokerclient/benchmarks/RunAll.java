@@ -143,7 +143,8 @@ public final class RunAll {
         String.format("%.2f", sdkDown / rawDown), "≥ 0.9 × min(raw, MD5)", sdkDown >= 0.9 * downBound);
     double upSerial = 1 / (1 / rawUp + 1 / md5);
     double downSerial = 1 / (1 / rawDown + 1 / md5);
-    report.note(String.format("Hashing on the transferring thread bounds the SDK at 1/(1/raw + 1/MD5): upload %.0f MB/s"
+    report.note(String.format("The SDK hashes on a thread of its own; hashing on the transferring thread would bound it"
+        + " at 1/(1/raw + 1/MD5): upload %.0f MB/s"
         + " (SDK reached %.2f of it), download %.0f MB/s (SDK reached %.2f of it). The streaming server runs on the same"
         + " 2 cores.", upSerial / 1e6, sdkUp / upSerial, downSerial / 1e6, sdkDown / downSerial));
     report.add("Peak heap of the -Xmx64m JVM during both transfers", peak / (1 << 20) + " MiB",
