@@ -5,17 +5,16 @@ import static no.brokerclient.DownloadTest.md5;
 import static no.brokerclient.DownloadTest.octets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import no.brokerclient.internal.PipelinedMd5;
 import no.brokerclient.model.UploadResult;
+import no.brokerclient.testing.Threads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,23 +28,14 @@ class HashOffThreadTest extends MockServerTest {
 
   @TempDir Path dir;
 
-  static boolean hasherAlive() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.isAlive() && t.getName().startsWith(PipelinedMd5.THREAD_PREFIX));
-  }
-
   static void assertNoHasherLeft() {
-    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-      while (hasherAlive()) {
-        Thread.sleep(20);
-      }
-    }, "a hashing thread is still running");
+    Threads.assertNoneLeft(PipelinedMd5.THREAD_PREFIX);
   }
 
   /** A listener that notes whether a hashing thread runs while the bytes move (past the first buffers). */
   static ProgressListener watching(AtomicBoolean seen) {
     return (done, total) -> {
-      if (done > 1 << 20 && hasherAlive()) {
+      if (done > 1 << 20 && Threads.alive(PipelinedMd5.THREAD_PREFIX)) {
         seen.set(true);
       }
     };

@@ -29,6 +29,7 @@ import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.testing.Connections;
+import no.brokerclient.testing.Threads;
 import no.brokerclient.testkit.FakeAltinn;
 import no.brokerclient.testkit.FakeAltinn.Failure;
 import okhttp3.ConnectionPool;
@@ -123,8 +124,7 @@ class ParallelDownloadTest {
   }
 
   static boolean rangeThreadAlive() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.isAlive() && t.getName().startsWith("broker-client-download-range-"));
+    return Threads.alive("broker-client-download-range-");
   }
 
   List<String> filesInDir() throws Exception {

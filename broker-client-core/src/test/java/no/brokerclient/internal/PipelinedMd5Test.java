@@ -14,24 +14,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import no.brokerclient.BrokerException;
 import no.brokerclient.BrokerInterruptedException;
+import no.brokerclient.testing.Threads;
 import org.junit.jupiter.api.Test;
 
 /** The MD5 computed on its own thread: the same digest, failures and interrupts surface, no thread is left. */
 class PipelinedMd5Test {
   static final Duration BOUND = Duration.ofSeconds(20);
 
-  /** @return whether a hashing thread is alive now */
-  static boolean hasherAlive() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().startsWith(PipelinedMd5.THREAD_PREFIX) && t.isAlive());
-  }
-
   static void assertNoHasherLeft() {
-    assertTimeoutPreemptively(BOUND, () -> {
-      while (hasherAlive()) {
-        Thread.sleep(20);
-      }
-    }, "a hashing thread is still running");
+    Threads.assertNoneLeft(PipelinedMd5.THREAD_PREFIX);
   }
 
   /** An MD5 that runs {@code hook} before hashing each buffer. */
