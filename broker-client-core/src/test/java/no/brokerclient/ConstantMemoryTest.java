@@ -19,11 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Proves constant memory: a child JVM limited to 64 MiB of heap uploads and downloads 1 GiB each way through the
- * SDK against a loopback server that streams, and both ends agree on the MD5.
+ * SDK against a loopback server that streams, and both ends agree on the MD5; then it downloads 512 MiB in 4
+ * ranges at once.
  */
 @Tag("slow")
 class ConstantMemoryTest {
   static final long SIZE = 1L << 30;
+  static final long RANGED_SIZE = 512L << 20;
 
   @TempDir Path work;
 
@@ -43,9 +45,11 @@ class ConstantMemoryTest {
   void oneGibibyteEachWayIn64MegabytesOfHeap() throws Exception {
     String uploadMd5 = md5(SIZE, 11);
     String downloadMd5 = md5(SIZE, 22);
-    try (StreamingBrokerServer server = new StreamingBrokerServer(SIZE, 22, downloadMd5)) {
+    String rangedMd5 = md5(RANGED_SIZE, 33);
+    try (StreamingBrokerServer server = new StreamingBrokerServer(SIZE, 22, downloadMd5);
+        StreamingBrokerServer ranged = new StreamingBrokerServer(RANGED_SIZE, 33, rangedMd5)) {
       Map<String, String> seen = ChildJvm.run(LargeTransferMain.class, "64m", Duration.ofMinutes(5), "upload-md5=",
-          server.baseUrl(), Long.toString(SIZE), "11", work.toString());
+          server.baseUrl(), Long.toString(SIZE), "11", work.toString(), ranged.baseUrl());
       System.out.println("ConstantMemoryTest child: " + seen);
       assertEquals(uploadMd5, server.uploadedMd5(), "server received the exact bytes");
       assertEquals(SIZE, server.uploadedBytes());
@@ -53,6 +57,11 @@ class ConstantMemoryTest {
       assertEquals(downloadMd5, seen.get("download-md5"));
       assertEquals(Long.toString(SIZE), seen.get("download-bytes"));
       assertEquals("true", seen.get("verified"));
+      assertEquals(rangedMd5, seen.get("ranged-md5"), "the download in 4 ranges");
+      assertEquals(Long.toString(RANGED_SIZE), seen.get("ranged-bytes"));
+      assertEquals("true", seen.get("ranged-verified"));
+      assertEquals(4, ranged.downloadRanges().size(), "4 ranges: " + ranged.downloadRanges());
+      assertTrue(ranged.downloadRanges().stream().allMatch(r -> r.matches("bytes=\\d+-\\d+")), "bounded ranges");
       assertTrue(Long.parseLong(seen.get("max-heap")) <= 64L << 20, "child really ran with a 64 MiB heap");
       assertTrue(Long.parseLong(seen.get("peak-heap")) < SIZE / 16, "peak heap far below the transfer size");
     }

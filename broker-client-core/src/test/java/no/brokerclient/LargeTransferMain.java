@@ -12,7 +12,8 @@ import no.brokerclient.testing.Heap;
 /**
  * Run in a child JVM with a small heap by {@link ConstantMemoryTest}: uploads a generated stream of unknown length
  * and downloads a file to disk through {@link BrokerClient}, then prints what it saw.
- * Args: baseUrl, uploadSize, uploadSeed, workDir.
+ * Args: baseUrl, uploadSize, uploadSeed, workDir, and optionally the base URL of a second server whose file is
+ * downloaded again in 4 ranges at once.
  */
 public final class LargeTransferMain {
   private LargeTransferMain() {}
@@ -31,9 +32,19 @@ public final class LargeTransferMain {
       DownloadResult down = client.download(id, target);
       long onDisk = Files.size(target);
       Files.delete(target);
+      String ranged = "";
+      if (args.length > 4) { // a second server: the same download in 4 ranges at once
+        try (BrokerClient other = BrokerClient.builder().baseUrl(args[4])
+            .accessTokenProvider(AccessTokenProvider.fixed("test-token")).roles(Role.RECIPIENT).build()) {
+          DownloadResult r = other.download(id, target, 4, ProgressListener.NONE);
+          ranged = " ranged-md5=" + r.md5() + " ranged-bytes=" + Files.size(target) + " ranged-verified="
+              + r.checksumVerified();
+          Files.delete(target);
+        }
+      }
       long peak = Heap.peakUsed();
       System.out.println("upload-md5=" + up.md5() + " upload-bytes=" + up.size() + " download-md5=" + down.md5()
-          + " download-bytes=" + onDisk + " verified=" + down.checksumVerified() + " max-heap="
+          + " download-bytes=" + onDisk + " verified=" + down.checksumVerified() + ranged + " max-heap="
           + Runtime.getRuntime().maxMemory() + " peak-heap=" + peak);
     }
   }

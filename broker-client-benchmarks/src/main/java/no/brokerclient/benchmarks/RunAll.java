@@ -7,21 +7,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import no.brokerclient.BrokerClient;
+import no.brokerclient.ProgressListener;
+import no.brokerclient.Role;
+import no.brokerclient.auth.AccessTokenProvider;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.testing.GeneratedStream;
 import no.brokerclient.testing.StreamingBrokerServer;
@@ -44,6 +51,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ./mvnw -B -q -Pbench verify -Dbench.args=--smoke          # seconds; what CI runs
  * ./mvnw -B -q -Pbench verify -Dbench.args=--durable-only   # only the durable inbox rows (full mode)
  * ./mvnw -B -q -Pbench verify -Dbench.args="--wan-only --write" # only the WAN rows (1 GiB; about 5 minutes)
+ * ./mvnw -B -q -Pbench verify -Dbench.args=--streaming-only # only SDK vs raw OkHttp streaming, 2 GiB each way
  * </pre>
  */
 public final class RunAll {
@@ -67,6 +75,13 @@ public final class RunAll {
     Report report = new Report();
     System.out.println("broker-client benchmarks (" + (smoke ? "smoke" : "full") + ") on "
         + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+    if (flags.contains("--streaming-only")) { // only the SDK-vs-raw-OkHttp streaming rows (full size unless --smoke)
+      streaming(report, smoke ? 64L << 20 : 2L << 30, smoke ? 1 : 2);
+      rangedDownload(report, smoke ? 32L << 20 : 256L << 20);
+      System.out.println("\n" + report.markdown("Streaming only, " + Runtime.getRuntime().availableProcessors()
+          + " cores, Java " + System.getProperty("java.version")));
+      return;
+    }
     boolean only = flags.contains("--durable-only") || flags.contains("--wan-only");
     Report wan = new Report();
     String loadBefore = loadAverage();
@@ -76,6 +91,7 @@ public final class RunAll {
     String loadAfter = loadAverage();
     if (!only) {
       streaming(report, smoke ? 64L << 20 : 2L << 30, smoke ? 1 : 2);
+      rangedDownload(report, smoke ? 32L << 20 : 256L << 20);
       tokenCacheKeys(report, smoke ? 20 : 1000);
       tokenCacheOneKey(report, smoke ? 500 : 10_000);
       jmh(report, smoke);
@@ -165,11 +181,43 @@ public final class RunAll {
         String.format("%.2f", sdkDown / rawDown), "≥ 0.9 × min(raw, MD5)", sdkDown >= 0.9 * downBound);
     double upSerial = 1 / (1 / rawUp + 1 / md5);
     double downSerial = 1 / (1 / rawDown + 1 / md5);
-    report.note(String.format("Hashing on the transferring thread bounds the SDK at 1/(1/raw + 1/MD5): upload %.0f MB/s"
+    report.note(String.format("The SDK hashes on a thread of its own; hashing on the transferring thread would bound it"
+        + " at 1/(1/raw + 1/MD5): upload %.0f MB/s"
         + " (SDK reached %.2f of it), download %.0f MB/s (SDK reached %.2f of it). The streaming server runs on the same"
         + " 2 cores.", upSerial / 1e6, sdkUp / upSerial, downSerial / 1e6, sdkDown / downSerial));
     report.add("Peak heap of the -Xmx64m JVM during both transfers", peak / (1 << 20) + " MiB",
         "max " + max / (1 << 20) + " MiB", "", "bounded (< 64 MiB)", peak < 64L << 20);
+  }
+
+  /**
+   * Downloads {@code size} bytes to a file in one stream and in 4 ranges from a server that caps each connection
+   * (a pause after every 256 KiB: about 25 MB/s), as a window-bound TCP stream over a WAN is capped. Not a WAN
+   * (no round-trip delay), but it shows what ranges buy when a single connection is the limit.
+   */
+  static void rangedDownload(Report report, long size) throws Exception {
+    String md5 = md5Of(size, 44);
+    Path dir = Files.createTempDirectory("bench-ranges");
+    double[] speed = new double[2];
+    try (StreamingBrokerServer server = new StreamingBrokerServer(size, 44, md5).throttle(Duration.ofMillis(10));
+        BrokerClient client = BrokerClient.builder().baseUrl(server.baseUrl())
+            .accessTokenProvider(AccessTokenProvider.fixed("bench-token")).roles(Role.RECIPIENT).build()) {
+      int[] ranges = {1, 4};
+      for (int i = 0; i < ranges.length; i++) {
+        Path target = dir.resolve("ranges-" + ranges[i] + ".bin");
+        long t0 = System.nanoTime();
+        DownloadResult r = client.download(UUID.randomUUID(), target, ranges[i], ProgressListener.NONE);
+        speed[i] = size / ((System.nanoTime() - t0) / 1e9);
+        if (!r.checksumVerified() || !md5.equals(r.md5())) {
+          throw new IllegalStateException("ranged download MD5 mismatch with " + ranges[i] + " ranges");
+        }
+        Files.delete(target);
+      }
+    } finally {
+      Files.deleteIfExists(dir);
+    }
+    report.add("Download " + size / (1 << 20) + " MiB, 4 ranges vs 1, ~25 MB/s per connection", Report.mbs(speed[1]),
+        Report.mbs(speed[0]), String.format("%.2f", speed[1] / speed[0]), "≥ 3.5 × one range",
+        speed[1] >= 3.5 * speed[0]);
   }
 
   static double md5Speed(long bytes) throws Exception {

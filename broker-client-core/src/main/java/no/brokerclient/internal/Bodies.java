@@ -91,6 +91,23 @@ public final class Bodies {
     }
   }
 
+  /**
+   * The single-byte {@link InputStream#read()} of a stream whose bulk read does the work (bounds, hashing,
+   * resuming), so that both paths share it.
+   *
+   * @param in the stream
+   * @return the next byte (0 to 255), or -1 at the end
+   * @throws IOException as the stream's {@code read(byte[], int, int)}
+   */
+  static int readOne(InputStream in) throws IOException {
+    byte[] one = new byte[1];
+    int n;
+    do {
+      n = in.read(one, 0, 1);
+    } while (n == 0);
+    return n == -1 ? -1 : one[0] & 0xff;
+  }
+
   /** Counts delivered bytes and refuses to deliver more than the limit. */
   private static final class Limited extends FilterInputStream {
     private final long limit;
@@ -104,9 +121,7 @@ public final class Bodies {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n == -1 ? -1 : one[0] & 0xff;
+      return readOne(this);
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.UUID;
-import java.util.function.LongFunction;
+import java.util.function.LongConsumer;
 import no.brokerclient.BrokerIOException;
 import no.brokerclient.ChecksumMismatchException;
 import no.brokerclient.DownloadSizeException;
@@ -22,20 +22,48 @@ import org.slf4j.LoggerFactory;
  * byte is returned. Without a declared size (0 or missing) the stream is bounded by the unknown-size limit and
  * fails with {@link DownloadSizeException} past it. A declared size Broker can never report (negative, or above
  * {@link DownloadSizeException#MAX_BROKER_FILE_SIZE}) is refused before any request. Not thread-safe (like any
- * InputStream). Internal.
+ * InputStream). The MD5 is computed on a thread of its own ({@link PipelinedMd5}).
+ *
+ * <p>A <b>region</b> of the file ({@link #region}) is read the same way, without a hash: it asks for {@code Range:
+ * bytes=<position>-<last>}, resumes from where it got to, and ends at the region's end; a server that ignores the
+ * range (a {@code 200}) fails it with {@link RangeIgnoredException}. Internal.
  */
 public final class DownloadStream extends InputStream {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadStream.class);
 
+  /** Opens the download of bytes {@code from} to {@code to} (inclusive; -1 for the end of the file). */
+  @FunctionalInterface
+  public interface RangeOpener {
+    /**
+     * @param from the first byte
+     * @param to the last byte, or -1 for the end of the file
+     * @return a 2xx response (206 when a range was asked for and honoured)
+     */
+    Response open(long from, long to);
+  }
+
+  /** The server answered a ranged request with the whole file: a parallel download cannot use it. */
+  public static final class RangeIgnoredException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RangeIgnoredException(String message) {
+      super(message);
+    }
+  }
+
   private final UUID id;
-  private final LongFunction<Response> opener;
+  private final RangeOpener opener;
   private final String expectedMd5;
   private final long expectedSize;
   private final int maxResumes;
   private final Transport transport;
   private final ProgressListener listener;
   private final long unknownSizeLimit;
-  private MessageDigest digest = Hex.md5();
+  /** The end of the bytes this stream reads (exclusive): the declared size, or a region's end. */
+  private final long end;
+  private final boolean region;
+  private final LongConsumer progress;
+  private PipelinedMd5 digest;
 
   private Response response;
   private InputStream in;
@@ -47,7 +75,7 @@ public final class DownloadStream extends InputStream {
 
   /**
    * @param id the transfer
-   * @param opener opens the download from an offset (a 2xx response; 206 when the offset is non-zero and honoured)
+   * @param opener opens the download of a range (a 2xx response; 206 when a range was asked for and honoured)
    * @param expectedMd5 lower-case hex from the overview, or {@code null}/empty when unknown
    * @param expectedSize bytes from the overview, or 0 when unknown
    * @param unknownSizeLimit the most bytes read when {@code expectedSize} is unknown
@@ -55,7 +83,7 @@ public final class DownloadStream extends InputStream {
    * @param listener progress
    * @throws DownloadSizeException if {@code expectedSize} is negative or above what Broker can hold
    */
-  public DownloadStream(UUID id, LongFunction<Response> opener, String expectedMd5, long expectedSize,
+  public DownloadStream(UUID id, RangeOpener opener, String expectedMd5, long expectedSize,
       long unknownSizeLimit, Transport transport, ProgressListener listener) {
     if (expectedSize < 0 || expectedSize > DownloadSizeException.MAX_BROKER_FILE_SIZE) {
       throw new DownloadSizeException(id, "the overview declares fileTransferSize " + expectedSize + ", which"
@@ -70,6 +98,45 @@ public final class DownloadStream extends InputStream {
     this.maxResumes = transport.retryPolicy().maxRetries();
     this.transport = transport;
     this.listener = listener;
+    this.end = expectedSize;
+    this.region = false;
+    this.progress = pos -> Progress.report(listener, pos, expectedSize());
+  }
+
+  private DownloadStream(DownloadStream whole, long from, long end, LongConsumer progress) {
+    this.id = whole.id;
+    this.opener = whole.opener;
+    this.expectedMd5 = null;
+    this.expectedSize = whole.expectedSize;
+    this.unknownSizeLimit = whole.unknownSizeLimit;
+    this.maxResumes = whole.maxResumes;
+    this.transport = whole.transport;
+    this.listener = whole.listener;
+    this.end = end;
+    this.region = true;
+    this.progress = progress;
+    this.position = from;
+  }
+
+  /**
+   * A stream of bytes {@code from} (inclusive) to {@code end} (exclusive) of the same download, not hashed, that
+   * resumes on its own; reading it reports each new position (in the file) to {@code progress}.
+   *
+   * @param from the region's first byte
+   * @param end the region's end, at most the declared size
+   * @param progress told the position after each read; may throw {@link ProgressListenerException}
+   * @return the unopened region stream
+   */
+  public DownloadStream region(long from, long end, LongConsumer progress) {
+    if (expectedSize <= 0 || from < 0 || from >= end || end > expectedSize) {
+      throw new IllegalArgumentException("no region " + from + "-" + end + " of " + expectedSize + " bytes");
+    }
+    return new DownloadStream(this, from, end, progress);
+  }
+
+  /** @return the listener this download reports to */
+  ProgressListener listener() {
+    return listener;
   }
 
   /**
@@ -85,7 +152,7 @@ public final class DownloadStream extends InputStream {
       throw new IllegalStateException("cannot resume from " + kept);
     }
     this.position = kept;
-    this.digest = digestOfKept;
+    this.digest = new PipelinedMd5(digestOfKept);
     return this;
   }
 
@@ -106,9 +173,7 @@ public final class DownloadStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n == -1 ? -1 : one[0] & 0xff;
+    return Bodies.readOne(this);
   }
 
   @Override
@@ -134,16 +199,16 @@ public final class DownloadStream extends InputStream {
         continue;
       }
       if (n == -1) {
-        if (expectedSize > 0 && position < expectedSize) {
-          resume(new IOException("connection closed after " + position + " of " + expectedSize + " bytes"));
+        if (end > 0 && position < end) {
+          resume(new IOException("connection closed after " + position + " of " + end + " bytes"));
           continue;
         }
         verify();
         return -1;
       }
-      if (expectedSize > 0 && position + n > expectedSize) {
+      if (end > 0 && position + n > end) {
         closeResponse();
-        throw new ChecksumMismatchException(id, expectedSize + " bytes", "more than " + expectedSize + " bytes");
+        throw new ChecksumMismatchException(id, end + " bytes", "more than " + end + " bytes");
       }
       if (expectedSize == 0 && position + n > unknownSizeLimit) {
         closeResponse();
@@ -151,11 +216,13 @@ public final class DownloadStream extends InputStream {
             + " limit for downloads of unknown size, " + unknownSizeLimit + " bytes (BrokerClient.Builder"
             + ".maxUnknownSizeDownload)", unknownSizeLimit);
       }
-      digest.update(b, off, n);
       position += n;
       try {
-        Progress.report(listener, position, expectedSize());
-      } catch (ProgressListenerException e) {
+        if (!region) {
+          digest().update(b, off, n);
+        }
+        progress.accept(position);
+      } catch (RuntimeException e) {
         closeResponse();
         throw e;
       }
@@ -175,17 +242,30 @@ public final class DownloadStream extends InputStream {
     Transport.sleep(transport.sleeper(), transport.backoff(resumes));
   }
 
+  private PipelinedMd5 digest() {
+    if (digest == null) {
+      digest = new PipelinedMd5();
+    }
+    return digest;
+  }
+
   private void connect() {
-    Response r = opener.apply(position);
+    Response r = opener.open(position, region ? end - 1 : -1);
     try {
       InputStream stream = r.body().byteStream();
-      if (position > 0) {
+      if (region && r.code() != 206) {
+        r.close();
+        throw new RangeIgnoredException("the server answered a request for bytes " + position + "-" + (end - 1)
+            + " with " + r.code() + " instead of 206");
+      }
+      if (position > 0 || region) {
         if (r.code() == 206) {
           String range = r.header("Content-Range", "");
-          if (!range.startsWith("bytes " + position + "-")) {
+          String asked = position + "-" + (region ? end - 1 : "");
+          if (!range.startsWith("bytes " + asked + (region ? "/" : ""))) {
             r.close();
             throw new BrokerIOException("download of file transfer " + id + " could not resume",
-                new IOException("server answered Range bytes=" + position + "- with Content-Range '" + range + "'"),
+                new IOException("server answered Range bytes=" + asked + " with Content-Range '" + range + "'"),
                 true);
           }
         } else {
@@ -212,7 +292,11 @@ public final class DownloadStream extends InputStream {
 
   private void verify() {
     closeResponse();
-    md5 = Hex.hex(digest.digest());
+    if (region) {
+      verified = true; // the caller hashes the whole file
+      return;
+    }
+    md5 = digest().hex();
     if (expectedSize > 0 && position != expectedSize) {
       throw new ChecksumMismatchException(id, expectedSize + " bytes", position + " bytes");
     }
@@ -249,5 +333,8 @@ public final class DownloadStream extends InputStream {
   public void close() {
     closed = true;
     closeResponse();
+    if (digest != null) {
+      digest.close();
+    }
   }
 }

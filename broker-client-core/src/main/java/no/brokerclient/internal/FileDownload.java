@@ -51,7 +51,14 @@ import org.slf4j.LoggerFactory;
  * error status, interrupt, progress listener abort, or the process dying), the partial is kept for the next
  * attempt; when the bytes or the disk are at fault (checksum or size mismatch, write error) it is deleted. Each
  * download to a target also deletes that target's other partials (of other transfers, or from an older SDK) that
- * no download holds and that were not modified for {@link #STALE_AFTER}. Internal.
+ * no download holds and that were not modified for {@link #STALE_AFTER}.
+ *
+ * <p><b>In ranges</b> ({@link #ranges(int)} above 1, a declared size, and at least {@value
+ * RangedDownload#MIN_RANGE} bytes a range): the partial is preallocated to the declared size and the bytes after
+ * those kept are downloaded by a {@link RangedDownload}, which also hashes the whole file; the MD5 check, the
+ * force to disk and the atomic move are the same. When such a download stops for a reason outside the bytes,
+ * the partial is cut to its contiguous prefix (what every later attempt, in ranges or not, can resume from). A
+ * server that ignores {@code Range} (answers a range with {@code 200}) gets one stream instead. Internal.
  */
 public final class FileDownload {
   /** Partials of the same target (other than this download's own) untouched this long are deleted. */
@@ -64,6 +71,7 @@ public final class FileDownload {
   private final Path target;
   private final String md5;
   private final long size;
+  private int ranges = 1;
 
   /**
    * @param id the transfer
@@ -76,6 +84,18 @@ public final class FileDownload {
     this.target = target;
     this.md5 = md5 == null || md5.isBlank() ? null : md5.strip().toLowerCase(java.util.Locale.ROOT);
     this.size = size;
+  }
+
+  /**
+   * @param ranges how many byte ranges to download at once (1: one stream)
+   * @return this
+   */
+  public FileDownload ranges(int ranges) {
+    if (ranges < 1) {
+      throw new IllegalArgumentException("ranges must be at least 1, got " + ranges);
+    }
+    this.ranges = ranges;
+    return this;
   }
 
   /** @return the partial file's path for this download */
@@ -91,20 +111,43 @@ public final class FileDownload {
    */
   public DownloadResult run(Supplier<DownloadStream> streams) {
     removeStale();
+    boolean inRanges = ranges > 1 && size > 0 && RangedDownload.count(size, ranges) > 1;
     try {
-      return attempt(streams, true);
-    } catch (ResumedCorrupt e) {
-      LOG.warn("Download of file transfer {}: resuming the partial file failed ({}); downloading from the start", id,
-          e.getCause().getMessage());
-      return attempt(streams, false);
+      try {
+        return attempt(streams, true, inRanges);
+      } catch (ResumedCorrupt e) {
+        LOG.warn("Download of file transfer {}: resuming the partial file failed ({}); downloading from the start",
+            id, e.getCause().getMessage());
+        return attempt(streams, false, inRanges);
+      }
+    } catch (DownloadStream.RangeIgnoredException e) {
+      LOG.info("Download of file transfer {}: {}; downloading it in one stream instead of {} ranges", id,
+          e.getMessage(), ranges);
+      return attempt(streams, false, false);
     }
   }
 
-  private DownloadResult attempt(Supplier<DownloadStream> streams, boolean mayResume) {
+  private DownloadResult attempt(Supplier<DownloadStream> streams, boolean mayResume, boolean inRanges) {
     DownloadStream in = streams.get(); // validates the declared size before any file is created
-    Partial p = Partial.open(this, mayResume && md5 != null && size > 0);
+    Partial p = Partial.open(this, mayResume && md5 != null && size > 0, !inRanges);
     boolean keep = false;
+    RangedDownload parallel = null;
     try {
+      if (inRanges) {
+        try (in) {
+          parallel = new RangedDownload(id, in, p.path, p.kept, size, ranges);
+          LOG.info("Download of file transfer {}: {} bytes in {} ranges{}", id, size - p.kept, parallel.ranges(),
+              p.kept > 0 ? " after the " + p.kept + " bytes kept in " + p.path.getFileName() : "");
+          p.preallocate(size);
+          String got = parallel.run();
+          if (md5 != null && !md5.equals(got)) {
+            throw new ChecksumMismatchException(id, "MD5 " + md5, "MD5 " + got);
+          }
+          p.force();
+          p.commit(target);
+          return new DownloadResult(id, target, size, got, md5 != null);
+        }
+      }
       if (p.kept > 0) {
         LOG.info("Download of file transfer {}: resuming from byte {} of {} kept in {}", id, p.kept, size,
             p.path.getFileName());
@@ -131,6 +174,9 @@ public final class FileDownload {
       keep = true;
       throw e;
     } finally {
+      if (keep && parallel != null) {
+        p.cutTo(parallel.written());
+      }
       p.close(keep);
     }
   }
@@ -210,7 +256,7 @@ public final class FileDownload {
       this.targetForMessages = target;
     }
 
-    static Partial open(FileDownload d, boolean mayResume) {
+    static Partial open(FileDownload d, boolean mayResume, boolean hashKept) {
       Path path = d.partialPath();
       try {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -225,7 +271,7 @@ public final class FileDownload {
         }
         long length = ch.size();
         if (mayResume && length > 0 && length < d.size) {
-          return new Partial(path, ch, lock, length, hash(ch, length), d.target, true);
+          return new Partial(path, ch, lock, length, hashKept ? hash(ch, length) : null, d.target, true);
         }
         ch.truncate(0);
         return new Partial(path, ch, lock, 0, null, d.target, true);
@@ -293,6 +339,45 @@ public final class FileDownload {
         throw interrupted(targetForMessages, e);
       } catch (IOException e) {
         throw new BrokerException("could not write " + targetForMessages + ": " + e, e);
+      }
+    }
+
+    /** Makes the partial {@code size} bytes long (sparse where the file system allows), for positional writes. */
+    void preallocate(long size) {
+      try {
+        if (channel.size() < size) {
+          channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        }
+      } catch (ClosedByInterruptException e) {
+        throw interrupted(targetForMessages, e);
+      } catch (IOException e) {
+        throw new BrokerException("could not make room for the download of " + targetForMessages + " (" + size
+            + " bytes): " + e, e);
+      }
+    }
+
+    /** Forces the partial's bytes and metadata to disk. */
+    void force() {
+      try {
+        channel.force(true);
+      } catch (ClosedByInterruptException e) {
+        throw interrupted(targetForMessages, e);
+      } catch (IOException e) {
+        throw new BrokerException("could not write " + targetForMessages + ": " + e, e);
+      }
+    }
+
+    /** Cuts the partial to {@code length} bytes, so a later attempt resumes from there (best effort). */
+    void cutTo(long length) {
+      boolean interrupted = Thread.interrupted(); // an interrupted thread's channel operation would close it
+      try {
+        channel.truncate(length);
+      } catch (IOException e) {
+        LOG.debug("could not cut partial file {} to {} bytes: {}", path, length, e.toString());
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
 

@@ -23,6 +23,20 @@ public final class GeneratedStream extends InputStream {
     return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
   }
 
+  /** Skips without producing the bytes: only the generator's state advances (once every 8 bytes). */
+  @Override
+  public long skip(long n) {
+    long end = Math.min(length, position + Math.max(0, n));
+    for (long p = (position + 7) & ~7L; p < end; p += 8) {
+      state ^= state << 13;
+      state ^= state >>> 7;
+      state ^= state << 17;
+    }
+    long skipped = end - position;
+    position = end;
+    return skipped;
+  }
+
   @Override
   public int read(byte[] b, int off, int len) {
     if (position >= length) {

@@ -20,12 +20,13 @@ import no.brokerclient.internal.Hex;
 
 /**
  * A loopback server that streams like Broker: upload bodies are hashed as they arrive and never stored; downloads
- * are generated on the fly and honour {@code Range: bytes=<from>-} with {@code 206}, like Broker. Enough of the
+ * are generated on the fly and honour {@code Range: bytes=<from>-} and {@code bytes=<from>-<to>} with {@code 206},
+ * like Broker. Enough of the
  * Broker API for large-transfer tests and benchmarks. Downloads can be slowed down ({@link #throttle}) so a test can
  * stop a client in the middle of one; every download request's {@code Range} header is recorded.
  */
 public final class StreamingBrokerServer implements AutoCloseable {
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
   private final HttpServer server;
   private final long downloadSize;
@@ -105,16 +106,19 @@ public final class StreamingBrokerServer implements AutoCloseable {
         String range = ex.getRequestHeaders().getFirst("Range");
         downloadRanges.add(range == null ? "none" : range);
         Matcher m = range == null ? null : RANGE.matcher(range);
-        long from = m != null && m.matches() ? Long.parseLong(m.group(1)) : 0;
+        boolean ranged = m != null && m.matches();
+        long from = ranged ? Long.parseLong(m.group(1)) : 0;
+        long to = ranged && !m.group(2).isEmpty() ? Math.min(Long.parseLong(m.group(2)), downloadSize - 1)
+            : downloadSize - 1;
         ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
-        if (from > 0) {
-          ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (downloadSize - 1) + "/" + downloadSize);
-          ex.sendResponseHeaders(206, downloadSize - from);
+        if (ranged) {
+          ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + downloadSize);
+          ex.sendResponseHeaders(206, to - from + 1);
         } else {
           ex.sendResponseHeaders(200, downloadSize);
         }
         byte[] buf = new byte[256 * 1024];
-        try (InputStream in = new GeneratedStream(downloadSize, downloadSeed); OutputStream out = ex.getResponseBody()) {
+        try (InputStream in = new GeneratedStream(to + 1, downloadSeed); OutputStream out = ex.getResponseBody()) {
           in.skipNBytes(from);
           int r;
           while ((r = in.read(buf)) != -1) {
