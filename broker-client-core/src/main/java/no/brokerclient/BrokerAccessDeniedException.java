@@ -8,7 +8,7 @@ public final class BrokerAccessDeniedException extends BrokerApiException {
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerAccessDeniedException(ApiError error, String hint) {
+  BrokerAccessDeniedException(ApiError error, String hint) {
     super(error, hint);
   }
 }

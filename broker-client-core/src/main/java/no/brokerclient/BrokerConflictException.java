@@ -8,7 +8,7 @@ public final class BrokerConflictException extends BrokerApiException {
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerConflictException(ApiError error, String hint) {
+  BrokerConflictException(ApiError error, String hint) {
     super(error, hint);
   }
 }

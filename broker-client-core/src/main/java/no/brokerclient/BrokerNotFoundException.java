@@ -8,7 +8,7 @@ public final class BrokerNotFoundException extends BrokerApiException {
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerNotFoundException(ApiError error, String hint) {
+  BrokerNotFoundException(ApiError error, String hint) {
     super(error, hint);
   }
 }

@@ -8,7 +8,7 @@ public final class BrokerServerException extends BrokerApiException {
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerServerException(ApiError error, String hint) {
+  BrokerServerException(ApiError error, String hint) {
     super(error, hint);
   }
 }

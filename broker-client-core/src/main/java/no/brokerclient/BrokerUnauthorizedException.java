@@ -8,7 +8,7 @@ public final class BrokerUnauthorizedException extends BrokerApiException {
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerUnauthorizedException(ApiError error, String hint) {
+  BrokerUnauthorizedException(ApiError error, String hint) {
     super(error, hint);
   }
 }

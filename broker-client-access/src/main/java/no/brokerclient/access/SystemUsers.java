@@ -225,7 +225,7 @@ public final class SystemUsers {
       }
       if (last.status().isAccepted()) {
         SystemUserRequest accepted = last;
-        return systemUserFor(accepted).orElseThrow(() -> new BrokerNotFoundException(Rest.error("GET",
+        return systemUserFor(accepted).orElseThrow(() -> Transport.toException(Rest.error("GET",
             rest.url("systemuser", "vendor", "byquery").build(), 404), "request " + accepted.id() + " is Accepted, but"
             + " no system user was found for it"));
       }

@@ -18,16 +18,10 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import no.brokerclient.ApiError;
-import no.brokerclient.BrokerAccessDeniedException;
 import no.brokerclient.BrokerApiException;
-import no.brokerclient.BrokerConflictException;
 import no.brokerclient.BrokerIOException;
 import no.brokerclient.BrokerInvalidResponseException;
-import no.brokerclient.BrokerNotFoundException;
-import no.brokerclient.BrokerRateLimitedException;
 import no.brokerclient.BrokerRedirectException;
-import no.brokerclient.BrokerServerException;
-import no.brokerclient.BrokerUnauthorizedException;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.TelemetryListener;
 import no.brokerclient.TelemetryListener.Operation;
@@ -176,7 +170,7 @@ public final class Transport {
       }
       if (HttpClients.isRedirect(code)) {
         String location = HttpClients.location(response);
-        throw new BrokerRedirectException(readError(call, response), location);
+        throw SharedSecrets.exceptions().redirect(readError(call, response), location);
       }
       ApiError error = readError(call, response);
       if (error.code() != null || error.traceId() != null) {
@@ -281,7 +275,7 @@ public final class Transport {
     } catch (IOException | RuntimeException e) {
       LOG.debug("{} {}: could not read error body: {}", call.method, call.loggedPath(), e.toString());
     }
-    return ErrorBodies.parse(call.method, call.loggedPath(), response.code(), body);
+    return ErrorBodies.parse(call.method, call.loggedPath(), response.code(), response.headers().toMultimap(), body);
   }
 
   /**
@@ -358,38 +352,23 @@ public final class Transport {
   }
 
   /**
-   * Maps an error to the exception tree.
+   * Maps an error to the exception tree ({@link SharedSecrets.ExceptionAccess#forStatus} decides the subclass), with
+   * the default advice for a 401.
    *
    * @param e the error
    * @param hint advice for the message, or {@code null} for the default advice
    * @return the exception to throw
    */
   public static BrokerApiException toException(ApiError e, String hint) {
-    int s = e.status();
-    if (s == 401) {
-      String h = hint != null ? hint : e.rawBody().isBlank()
+    String h = hint;
+    if (h == null && e.status() == 401) {
+      h = e.rawBody().isBlank()
           ? "The access token was rejected (expired, for the wrong environment, or lacking the scope); Broker"
               + " validates expiry with zero clock skew"
           : "The token is valid, but Altinn's authorization denied it: use a token that represents a system user"
               + " with rights to the resource for the organisation";
-      return new BrokerUnauthorizedException(e, h);
     }
-    if (s == 403) {
-      return new BrokerAccessDeniedException(e, hint);
-    }
-    if (s == 404) {
-      return new BrokerNotFoundException(e, hint);
-    }
-    if (s == 409) {
-      return new BrokerConflictException(e, hint);
-    }
-    if (s == 429) {
-      return new BrokerRateLimitedException(e, hint);
-    }
-    if (s >= 500) {
-      return new BrokerServerException(e, hint);
-    }
-    return new BrokerApiException(e, hint);
+    return SharedSecrets.exceptions().forStatus(e, h);
   }
 
   /** One logical request. Immutable once built. */
