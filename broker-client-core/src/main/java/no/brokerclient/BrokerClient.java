@@ -917,7 +917,7 @@ public final class BrokerClient implements AutoCloseable {
    * @throws BrokerApiException 400 {@code BRO-00025} when the resource was never configured
    */
   public ResourceSettings getResource(String resourceId) {
-    ResourceId rid = ResourceId.parse("resourceId", resourceId);
+    ResourceId rid = ResourceId.of(resourceId);
     Set<String> scopes = scopes(Role.SERVICE_OWNER, "getResource");
     Call call = Call.of("GET", url("resource", rid.id()), scopes, true);
     JsonNode n = readJson(call, JsonNode.class);
@@ -956,7 +956,7 @@ public final class BrokerClient implements AutoCloseable {
    * @param update the changes
    */
   public void updateResource(String resourceId, ResourceSettingsUpdate update) {
-    ResourceId rid = ResourceId.parse("resourceId", resourceId);
+    ResourceId rid = ResourceId.of(resourceId);
     Objects.requireNonNull(update, "update");
     Set<String> scopes = scopes(Role.SERVICE_OWNER, "updateResource");
     Map<String, Object> body = new LinkedHashMap<>();

@@ -251,7 +251,7 @@ public final class BrokerEventPoller {
      * @return this builder
      */
     public Builder resourceId(String resourceId) {
-      this.resourceId = no.brokerclient.model.ResourceId.parse("resourceId", resourceId).id();
+      this.resourceId = no.brokerclient.model.ResourceId.of(resourceId).id();
       return this;
     }
 
