@@ -371,7 +371,10 @@ public final class Transport {
     return SharedSecrets.exceptions().forStatus(e, h);
   }
 
-  /** One logical request. Immutable once built. */
+  /**
+   * One logical request. Mutable, not thread-safe: the caller configures it (each setter returns {@code this}) on
+   * one thread, then hands it to {@link #execute}, which only reads it; do not change a call while it executes.
+   */
   public static final class Call {
     final String method;
     final HttpUrl url;
