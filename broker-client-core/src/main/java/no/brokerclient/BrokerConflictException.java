@@ -1,6 +1,9 @@
 package no.brokerclient;
 
-/** 409 Conflict, e.g. {@code BRO-00004} (the transfer was already uploaded or failed: initialize a new one) or {@code BRO-07002} (service owner exists). */
+/**
+ * 409 Conflict, e.g. {@code BRO-00004} (the transfer was already uploaded or failed: initialize a new one) or {@code
+ * BRO-07002} (service owner exists).
+ */
 public final class BrokerConflictException extends BrokerApiException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,8 @@
 package no.brokerclient;
 
-/** 404 Not Found, e.g. {@code BRO-00001} (unknown file transfer) or {@code BRO-07004} (service owner not registered). */
+/**
+ * 404 Not Found, e.g. {@code BRO-00001} (unknown file transfer) or {@code BRO-07004} (service owner not registered).
+ */
 public final class BrokerNotFoundException extends BrokerApiException {
   private static final long serialVersionUID = 1L;
 

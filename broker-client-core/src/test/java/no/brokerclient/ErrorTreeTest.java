@@ -117,6 +117,22 @@ class ErrorTreeTest extends MockServerTest {
   }
 
   @Test
+  void invalidValuesInASuccessAnswerAreInvalidResponsesNotIllegalArgumentExceptions() {
+    String overview = overviewJson(ID, "Published", null, 5);
+    for (String bad : List.of(overview.replace(ID.toString(), "../../etc/passwd"),
+        overview.replace("2026-08-01T10:00:00.000001+00:00", "yesterday"),
+        overview.replace("\"fileTransferSize\":5", "\"fileTransferSize\":\"five\""),
+        overview.replace("\"useVirusScan\":true", "\"useVirusScan\":\"maybe\""))) {
+      server.enqueue(json(200, bad));
+      BrokerInvalidResponseException e = assertThrows(BrokerInvalidResponseException.class,
+          () -> client.getOverview(ID), bad);
+      assertTrue(e.getMessage().startsWith("GET /broker/api/v1/filetransfer/" + ID), e.getMessage());
+    }
+    server.enqueue(json(200, "{\"fileTransferTimeToLive\":\"forever\"}"));
+    assertThrows(BrokerInvalidResponseException.class, () -> client.getResource("my-resource"));
+  }
+
+  @Test
   void everyStatusGetsTheSubclassCallersActOn() {
     Map<Integer, Class<? extends BrokerApiException>> expected = Map.of(400, BrokerBadRequestException.class,
         401, BrokerUnauthorizedException.class, 403, BrokerAccessDeniedException.class,

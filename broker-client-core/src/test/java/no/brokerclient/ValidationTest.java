@@ -91,7 +91,8 @@ class ValidationTest {
     assertEquals("sendersFileTransferReference", field(valid().sendersFileTransferReference("x".repeat(501))));
     valid().sendersFileTransferReference("x".repeat(500)).build();
     assertEquals("sender", field(valid().sender("991825826")));
-    assertEquals("recipients", field(FileTransferInitialize.builder().resourceId("r").fileName("f").sender("991825827")));
+    assertEquals("recipients", field(FileTransferInitialize.builder().resourceId("r").fileName("f")
+        .sender("991825827")));
     assertEquals("recipients[1]", field(valid().recipient("123")));
     assertEquals("recipients[1]", field(valid().recipient("0192:986252932")));
     assertEquals("checksum", field(valid().checksum("9E107D9D372BB6826BD81D3542A419D6")));

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link EventRole#RECIPIENT}: transfers {@code Published} whose recipient status for the caller is still
  *       {@code Initialized} (not downloaded), as {@code published} events.</li>
- *   <li>{@link EventRole#SENDER}: transfers the caller sent after {@link Builder#since(Instant)} (fixed: every poll searches
- *       from it, it does not advance); each one's overview is read and a
- *       status change to {@code UploadProcessing}, {@code Published}, {@code Failed}, {@code AllConfirmedDownloaded}
- *       or {@code Purged} becomes the matching event. Transfers in a final status are not read again.</li>
+ *   <li>{@link EventRole#SENDER}: transfers the caller sent after {@link Builder#since(Instant)} (fixed: every
+ *       poll searches from it, it does not advance); each one's overview is read and a status change to {@code
+ *       UploadProcessing}, {@code Published}, {@code Failed}, {@code AllConfirmedDownloaded} or {@code Purged}
+ *       becomes the matching event. Transfers in a final status are not read again.</li>
  * </ul>
  *
  * Broker allows about 10 searches a minute; do not poll more often than every 6 s (the default interval of {@link
