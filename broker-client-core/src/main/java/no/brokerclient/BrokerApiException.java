@@ -2,24 +2,36 @@ package no.brokerclient;
 
 import java.util.List;
 import java.util.Map;
+import no.brokerclient.internal.SharedSecrets;
 import no.brokerclient.internal.Text;
 
 /**
  * Altinn answered with an error status. Subclasses exist for the statuses callers act on: {@link
+ * BrokerBadRequestException} (400, where most of Broker's {@code BRO-} codes arrive), {@link
  * BrokerUnauthorizedException} (401), {@link BrokerAccessDeniedException} (403), {@link BrokerNotFoundException}
- * (404), {@link BrokerConflictException} (409), {@link BrokerRateLimitedException} (429) and {@link
- * BrokerServerException} (5xx). The full parsed body is in {@link #error()}.
+ * (404), {@link BrokerConflictException} (409), {@link BrokerRateLimitedException} (429), {@link
+ * BrokerServerException} (5xx) and {@link BrokerRedirectException} (3xx, never followed); any other status is this
+ * class itself. The full parsed answer, with the response headers, is in {@link #error()}.
+ *
+ * <p>The SDK creates these; their constructors are not public API. The SDK's other modules add subclasses of their
+ * own (e.g. broker-client-access's {@code VersionConflictException}).
  */
 public class BrokerApiException extends BrokerException {
   private static final long serialVersionUID = 1L;
 
+  static {
+    SharedSecrets.setExceptionAccess(new ApiExceptions());
+  }
+
   private final transient ApiError error;
 
   /**
+   * For the SDK's own subclasses.
+   *
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerApiException(ApiError error, String hint) {
+  protected BrokerApiException(ApiError error, String hint) {
     super(message(error, hint));
     this.error = error;
   }

@@ -1,6 +1,9 @@
 package no.brokerclient;
 
-/** 409 Conflict, e.g. {@code BRO-00004} (the transfer was already uploaded or failed: initialize a new one) or {@code BRO-07002} (service owner exists). */
+/**
+ * 409 Conflict, e.g. {@code BRO-00004} (the transfer was already uploaded or failed: initialize a new one) or {@code
+ * BRO-07002} (service owner exists).
+ */
 public final class BrokerConflictException extends BrokerApiException {
   private static final long serialVersionUID = 1L;
 
@@ -8,7 +11,7 @@ public final class BrokerConflictException extends BrokerApiException {
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerConflictException(ApiError error, String hint) {
+  BrokerConflictException(ApiError error, String hint) {
     super(error, hint);
   }
 }

@@ -1,6 +1,8 @@
 package no.brokerclient;
 
-/** 404 Not Found, e.g. {@code BRO-00001} (unknown file transfer) or {@code BRO-07004} (service owner not registered). */
+/**
+ * 404 Not Found, e.g. {@code BRO-00001} (unknown file transfer) or {@code BRO-07004} (service owner not registered).
+ */
 public final class BrokerNotFoundException extends BrokerApiException {
   private static final long serialVersionUID = 1L;
 
@@ -8,7 +10,7 @@ public final class BrokerNotFoundException extends BrokerApiException {
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerNotFoundException(ApiError error, String hint) {
+  BrokerNotFoundException(ApiError error, String hint) {
     super(error, hint);
   }
 }

@@ -15,7 +15,7 @@ public final class BrokerRedirectException extends BrokerApiException {
    * @param error the parsed response (status 3xx)
    * @param location the cleaned {@code Location}, or {@code "(none)"}
    */
-  public BrokerRedirectException(ApiError error, String location) {
+  BrokerRedirectException(ApiError error, String location) {
     super(error, "Redirected to " + location + "; the SDK does not follow redirects (Altinn's APIs never"
         + " redirect, and credentials or data would go to another origin): check the configured URL and proxies");
     this.location = location;

@@ -1,6 +1,9 @@
 package no.brokerclient;
 
-/** 5xx from Altinn after any retries allowed. {@code BRO-00021} (503) means the service owner's storage is not ready yet; {@code BRO-00008} (500) means the upload failed and the transfer must be initialized again. */
+/**
+ * 5xx from Altinn after any retries allowed. {@code BRO-00021} (503) means the service owner's storage is not ready
+ * yet; {@code BRO-00008} (500) means the upload failed and the transfer must be initialized again.
+ */
 public final class BrokerServerException extends BrokerApiException {
   private static final long serialVersionUID = 1L;
 
@@ -8,7 +11,7 @@ public final class BrokerServerException extends BrokerApiException {
    * @param error the parsed error
    * @param hint advice appended to the message, or {@code null}
    */
-  public BrokerServerException(ApiError error, String hint) {
+  BrokerServerException(ApiError error, String hint) {
     super(error, hint);
   }
 }

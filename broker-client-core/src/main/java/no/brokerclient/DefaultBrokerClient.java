@@ -58,6 +58,7 @@ final class DefaultBrokerClient implements BrokerClient {
   private final UploadReconciler reconciler;
   private final ServiceOwnerOperations serviceOwner;
   private final long maxUnknownSizeDownload;
+  private final int downloadRanges;
 
   /**
    * @param settings a copy of the builder's settings, for {@link #newBuilder()}
@@ -76,6 +77,7 @@ final class DefaultBrokerClient implements BrokerClient {
     this.reconciler = new UploadReconciler(this::searchAll, id -> overview(id, guard.scopes(Role.SENDER, "upload")));
     this.serviceOwner = new DefaultServiceOwnerOperations(transport, codec, guard);
     this.maxUnknownSizeDownload = settings.maxUnknownSizeDownload;
+    this.downloadRanges = settings.downloadRanges;
   }
 
   @Override
@@ -299,8 +301,13 @@ final class DefaultBrokerClient implements BrokerClient {
   // ---------------------------------------------------------------------------------------------- receiving
 
   @Override
-  public DownloadResult download(UUID fileTransferId, Path target, ProgressListener listener) {
+  public DownloadResult download(UUID fileTransferId, Path target, int ranges, ProgressListener listener) {
     Set<String> scopes = guard.scopes(Role.RECIPIENT, "download");
+    if (ranges < 0 || ranges > MAX_DOWNLOAD_RANGES) {
+      throw new BrokerValidationException("ranges", "must be 1 to " + MAX_DOWNLOAD_RANGES
+          + " (or 0 for the builder's downloadRanges), got " + ranges);
+    }
+    int n = ranges == 0 ? downloadRanges : ranges;
     Objects.requireNonNull(fileTransferId, "fileTransferId");
     Objects.requireNonNull(listener, "listener");
     Path abs = Objects.requireNonNull(target, "target").toAbsolutePath();
@@ -316,7 +323,7 @@ final class DefaultBrokerClient implements BrokerClient {
       long start = System.nanoTime();
       FileTransferOverview overview = overview(fileTransferId, scopes);
       DownloadResult result = new FileDownload(fileTransferId, abs, overview.checksum(), overview.fileTransferSize())
-          .run(() -> downloadStream(fileTransferId, overview, listener, scopes));
+          .ranges(n).run(() -> downloadStream(fileTransferId, overview, listener, scopes));
       transport.telemetry().transferCompleted(TelemetryListener.Direction.DOWNLOAD, fileTransferId, result.size(),
           start);
       return result;
@@ -338,9 +345,9 @@ final class DefaultBrokerClient implements BrokerClient {
       Set<String> scopes) {
     HttpUrl u = codec.url("filetransfer", id.toString(), "download");
     Function<ApiError, String> hint = AccessHints.forCall(overview.resourceId(), null, id);
-    return new DownloadStream(id, pos -> transport.execute(Call.of("GET", u, scopes, true)
+    return new DownloadStream(id, (from, to) -> transport.execute(Call.of("GET", u, scopes, true)
         .accept("application/octet-stream")
-        .range(pos > 0 ? "bytes=" + pos + "-" : null)
+        .range(from > 0 || to >= 0 ? "bytes=" + from + "-" + (to >= 0 ? to : "") : null)
         .hint(hint)), overview.checksum(), overview.fileTransferSize(), maxUnknownSizeDownload, transport,
         listener);
   }

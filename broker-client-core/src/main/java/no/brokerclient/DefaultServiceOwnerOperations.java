@@ -30,7 +30,7 @@ final class DefaultServiceOwnerOperations implements ServiceOwnerOperations {
   @Override
   public ResourceSettings getResource(String resourceId) {
     Set<String> scopes = guard.scopes(Role.SERVICE_OWNER, "getResource");
-    ResourceId rid = ResourceId.parse("resourceId", resourceId);
+    ResourceId rid = ResourceId.of(resourceId);
     return transport.executeJson(Call.of("GET", codec.url("resource", rid.id()), scopes, true),
         ResourceSettings.class);
   }
@@ -38,7 +38,7 @@ final class DefaultServiceOwnerOperations implements ServiceOwnerOperations {
   @Override
   public void updateResource(String resourceId, ResourceSettingsUpdate update) {
     Set<String> scopes = guard.scopes(Role.SERVICE_OWNER, "updateResource");
-    ResourceId rid = ResourceId.parse("resourceId", resourceId);
+    ResourceId rid = ResourceId.of(resourceId);
     Objects.requireNonNull(update, "update");
     transport.execute(Call.of("PUT", codec.url("resource", rid.id()), scopes, true)
         .body(BrokerCodec.json(BrokerCodec.resourceUpdate(update)), true)).close();

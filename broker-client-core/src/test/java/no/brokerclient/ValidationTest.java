@@ -62,6 +62,16 @@ class ValidationTest {
     assertEquals(255, ResourceId.of("x".repeat(255)).id().length());
   }
 
+  @Test
+  void requestsTakeAResourceIdAsWellAsAString() {
+    ResourceId id = ResourceId.of("urn:altinn:resource:my-resource");
+    assertEquals(id, valid().resourceId(id).build().resourceId());
+    assertEquals("resourceId", field(valid().resourceId((ResourceId) null)));
+    assertEquals(id, FileTransferSearch.builder(id).build().resourceId());
+    assertEquals(id, no.brokerclient.model.MonthlyStatisticsRequest.builder(java.time.YearMonth.of(2026, 8))
+        .resourceId(id).build().resourceId());
+  }
+
   static FileTransferInitialize.Builder valid() {
     return FileTransferInitialize.builder().resourceId("r").fileName("f.txt").sender("991825827")
         .recipient("986252932");
@@ -76,12 +86,13 @@ class ValidationTest {
     assertEquals("fileName", field(valid().fileName("")));
     assertEquals("fileName", field(valid().fileName("x".repeat(256))));
     valid().fileName("x".repeat(255)).build();
-    assertEquals("resourceId", field(valid().resourceId(null)));
+    assertEquals("resourceId", field(valid().resourceId((String) null)));
     assertEquals("sendersFileTransferReference", field(valid().sendersFileTransferReference("")));
     assertEquals("sendersFileTransferReference", field(valid().sendersFileTransferReference("x".repeat(501))));
     valid().sendersFileTransferReference("x".repeat(500)).build();
     assertEquals("sender", field(valid().sender("991825826")));
-    assertEquals("recipients", field(FileTransferInitialize.builder().resourceId("r").fileName("f").sender("991825827")));
+    assertEquals("recipients", field(FileTransferInitialize.builder().resourceId("r").fileName("f")
+        .sender("991825827")));
     assertEquals("recipients[1]", field(valid().recipient("123")));
     assertEquals("recipients[1]", field(valid().recipient("0192:986252932")));
     assertEquals("checksum", field(valid().checksum("9E107D9D372BB6826BD81D3542A419D6")));

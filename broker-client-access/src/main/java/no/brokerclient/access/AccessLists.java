@@ -69,7 +69,7 @@ public final class AccessLists {
       throw new AlreadyExistsException(Rest.error("PUT", listUrl(owner, identifier).build(), 412),
           "access list " + owner + "/" + identifier + " already exists; use createOrUpdate or update");
     }
-    return AccessList.fromWire(owner, r.body(), r.version());
+    return r.as(b -> AccessList.fromWire(owner, b, r.version()));
   }
 
   /**
@@ -84,7 +84,7 @@ public final class AccessLists {
    */
   public AccessList createOrUpdate(String owner, String identifier, String name, String description) {
     Rest.Reply r = rest.send(upsert(owner, identifier, name, description));
-    return AccessList.fromWire(owner, r.body(), r.version());
+    return r.as(b -> AccessList.fromWire(owner, b, r.version()));
   }
 
   /**
@@ -106,7 +106,7 @@ public final class AccessLists {
           "access list " + owner + "/" + identifier + " is no longer at version " + expected.etag()
               + ": read it again");
     }
-    return AccessList.fromWire(owner, r.body(), r.version());
+    return r.as(b -> AccessList.fromWire(owner, b, r.version()));
   }
 
   private Call upsert(String owner, String identifier, String name, String description) {
@@ -130,7 +130,7 @@ public final class AccessLists {
     try {
       Rest.Reply r = rest.send(Rest.call("GET", listUrl(owner, identifier).build(), READ, true, null)
           .hint(hint(owner)));
-      return Optional.of(AccessList.fromWire(owner, r.body(), r.version()));
+      return Optional.of(r.as(b -> AccessList.fromWire(owner, b, r.version())));
     } catch (BrokerNotFoundException e) {
       return Optional.empty();
     }
@@ -149,7 +149,7 @@ public final class AccessLists {
     Objects.requireNonNull(known, "known");
     Rest.Reply r = rest.send(Rest.call("GET", listUrl(owner, identifier).build(), READ, true, null)
         .header("If-None-Match", known.etag()).hint(hint(owner)));
-    return r.status() == 304 ? Optional.empty() : Optional.of(AccessList.fromWire(owner, r.body(), r.version()));
+    return r.status() == 304 ? Optional.empty() : Optional.of(r.as(b -> AccessList.fromWire(owner, b, r.version())));
   }
 
   /**
@@ -360,7 +360,7 @@ public final class AccessLists {
     body.put("actionFilters", actions.stream().sorted().map(AccessAction::wire).toList());
     Rest.Reply r = rest.send(Rest.call("PUT", url, WRITE, true, body).hint(e -> connectHint(e, owner, identifier,
         rid)));
-    return ResourceConnection.fromWire(r.body());
+    return r.as(ResourceConnection::fromWire);
   }
 
   /**

@@ -13,7 +13,7 @@ public class AlreadyExistsException extends VersionConflictException {
    * @param error the server's answer
    * @param hint what already exists
    */
-  public AlreadyExistsException(ApiError error, String hint) {
+  AlreadyExistsException(ApiError error, String hint) {
     super(error, hint);
   }
 }

@@ -46,7 +46,7 @@ public final class ResourceRegistry {
     String id = resourceId(resourceId);
     try {
       Rest.Reply r = rest.send(Rest.call("GET", rest.url("resource", id).build(), WRITE, true, null));
-      return Optional.of(RegisteredResource.fromWire(r.body()));
+      return Optional.of(r.as(RegisteredResource::fromWire));
     } catch (BrokerNotFoundException e) {
       return Optional.empty();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +13,10 @@ import java.util.function.Function;
 import no.brokerclient.ApiError;
 import no.brokerclient.BrokerApiException;
 import no.brokerclient.BrokerIOException;
+import no.brokerclient.BrokerInvalidResponseException;
+import no.brokerclient.BrokerValidationException;
 import no.brokerclient.internal.Json;
+import no.brokerclient.internal.Text;
 import no.brokerclient.internal.Transport;
 import no.brokerclient.internal.Transport.Call;
 import okhttp3.HttpUrl;
@@ -30,10 +34,15 @@ final class Rest {
   /** Largest JSON answer read; a members page of 100 is about 30 KiB. */
   static final int MAX_BODY = 4 * 1024 * 1024;
 
-  /** An answer: status, parsed body (missing when empty), ETag or {@code null}. */
-  record Reply(int status, JsonNode body, String etag) {
+  /** An answer: status, parsed body (missing when empty), ETag or {@code null}, and the call it answers. */
+  record Reply(int status, JsonNode body, String etag, Call call) {
     Version version() {
       return etag == null ? null : new Version(etag);
+    }
+
+    /** Maps the body; a value the mapping cannot accept (see {@link Rest#map}) is an invalid response. */
+    <T> T as(Function<JsonNode, T> map) {
+      return Rest.map(call, body, map);
     }
   }
 
@@ -74,10 +83,10 @@ final class Rest {
    */
   Reply send(Call call) {
     try (Response r = transport.execute(call)) {
-      return new Reply(r.code(), read(call, r), r.header("ETag"));
+      return new Reply(r.code(), read(call, r), r.header("ETag"), call);
     } catch (BrokerApiException e) {
       if (e.statusCode() == 304 || e.statusCode() == 412) {
-        return new Reply(e.statusCode(), MissingNode.getInstance(), null);
+        return new Reply(e.statusCode(), MissingNode.getInstance(), null, call);
       }
       throw e;
     }
@@ -139,12 +148,26 @@ final class Rest {
             "the list changed while its pages were read");
       }
       for (JsonNode item : r.body().path("data")) {
-        out.add(map.apply(item));
+        out.add(map(r.call(), item, map));
       }
       HttpUrl next = next(r.body());
       url = next == null ? null : fix.apply(next);
     }
     return out;
+  }
+
+  /**
+   * Maps a server value; what the mapping throws for a value it cannot accept (an id that is not a UUID, a date
+   * that is not one, an invalid organisation number, a missing field) becomes a {@link
+   * BrokerInvalidResponseException} naming the call, never a raw {@link IllegalArgumentException}.
+   */
+  static <T> T map(Call call, JsonNode body, Function<JsonNode, T> map) {
+    try {
+      return map.apply(body);
+    } catch (IllegalArgumentException | DateTimeException | NullPointerException | BrokerValidationException e) {
+      throw Transport.invalid(call, "holds a value the SDK cannot accept: " + Text.clean(String.valueOf(
+          e.getMessage()), 200), e);
+    }
   }
 
   /** An {@link ApiError} for a bodiless status the caller types itself (304, 412). */

@@ -122,7 +122,7 @@ public final class SystemUsers {
       }
       throw e;
     }
-    SystemUserRequest got = SystemUserRequest.fromWire(reply.body());
+    SystemUserRequest got = reply.as(SystemUserRequest::fromWire);
     if (reply.status() == 201) {
       LOG.info("System-user request {} made for {} on {}", got.id(), request.customer().digits(), request.systemId());
       return new SystemUserRequestResult(SystemUserRequestResult.Outcome.CREATED, got, null);
@@ -140,7 +140,7 @@ public final class SystemUsers {
     delete(got.id());
     Rest.Reply again = postRequest(request);
     return new SystemUserRequestResult(SystemUserRequestResult.Outcome.REPLACED,
-        SystemUserRequest.fromWire(again.body()), null);
+        again.as(SystemUserRequest::fromWire), null);
   }
 
   private Rest.Reply postRequest(CustomerRequest request) {
@@ -159,8 +159,8 @@ public final class SystemUsers {
    */
   public SystemUserRequest status(UUID requestId) {
     Objects.requireNonNull(requestId, "requestId");
-    return SystemUserRequest.fromWire(rest.send(Rest.call("GET", rest.url("systemuser", "request", "vendor",
-        requestId.toString()).build(), REQUEST_READ, true, null).hint(SystemUsers::requestHint)).body());
+    return rest.send(Rest.call("GET", rest.url("systemuser", "request", "vendor", requestId.toString()).build(),
+        REQUEST_READ, true, null).hint(SystemUsers::requestHint)).as(SystemUserRequest::fromWire);
   }
 
   /**
@@ -180,8 +180,8 @@ public final class SystemUsers {
     HttpUrl url = rest.url("systemuser", "request", "vendor", "byexternalref", systemId, customer.digits(),
         externalRef == null ? customer.digits() : externalRef).build();
     try {
-      return Optional.of(SystemUserRequest.fromWire(rest.send(Rest.call("GET", url, REQUEST_READ, true, null)
-          .hint(SystemUsers::requestHint)).body()));
+      return Optional.of(rest.send(Rest.call("GET", url, REQUEST_READ, true, null).hint(SystemUsers::requestHint))
+          .as(SystemUserRequest::fromWire));
     } catch (BrokerNotFoundException e) {
       return Optional.empty();
     }
@@ -225,7 +225,7 @@ public final class SystemUsers {
       }
       if (last.status().isAccepted()) {
         SystemUserRequest accepted = last;
-        return systemUserFor(accepted).orElseThrow(() -> new BrokerNotFoundException(Rest.error("GET",
+        return systemUserFor(accepted).orElseThrow(() -> Transport.toException(Rest.error("GET",
             rest.url("systemuser", "vendor", "byquery").build(), 404), "request " + accepted.id() + " is Accepted, but"
             + " no system user was found for it"));
       }
@@ -261,7 +261,7 @@ public final class SystemUsers {
         .addQueryParameter("orgno", customer.digits())
         .addQueryParameter("external-ref", externalRef == null ? customer.digits() : externalRef).build();
     try {
-      return Optional.of(SystemUser.fromWire(rest.send(Rest.call("GET", url, REQUEST_WRITE, true, null)).body()));
+      return Optional.of(rest.send(Rest.call("GET", url, REQUEST_WRITE, true, null)).as(SystemUser::fromWire));
     } catch (BrokerNotFoundException e) {
       return Optional.empty();
     }

@@ -20,7 +20,7 @@ public class UnknownPartiesException extends BrokerApiException {
    * @param error the server's answer to the first failing request
    * @param unknown the parties the Resource Registry does not know
    */
-  public UnknownPartiesException(ApiError error, List<Party> unknown) {
+  UnknownPartiesException(ApiError error, List<Party> unknown) {
     super(error, "unknown to Altinn's register: " + unknown.stream().map(Party::urn).toList()
         + "; check the organisation numbers (they exist in Enhetsregisteret, and in TT02 in Tenor)");
     this.unknown = List.copyOf(unknown);

@@ -15,7 +15,7 @@ public class VersionConflictException extends BrokerApiException {
    * @param error the (bodiless) 412
    * @param hint what it means here
    */
-  public VersionConflictException(ApiError error, String hint) {
+  VersionConflictException(ApiError error, String hint) {
     super(error, hint);
   }
 }

@@ -19,6 +19,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import no.brokerclient.BrokerAccessDeniedException;
 import no.brokerclient.BrokerApiException;
+import no.brokerclient.BrokerInvalidResponseException;
 import no.brokerclient.BrokerValidationException;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.auth.AccessTokenProvider;
@@ -533,6 +534,23 @@ class AccessWireTest {
     assertEquals("/authentication/api/v1/systemuser/vendor/bysystem/991825827_acme-broker?token=x",
         take().getTarget());
     assertEquals(Set.of(AccessScopes.SYSTEM_REGISTER_WRITE), scopes.get(0), "not a request scope");
+  }
+
+  @Test
+  void serverValuesTheSdkCannotAcceptAreInvalidResponsesNotRawExceptions() {
+    String su = "{\"id\":\"" + REQ2 + "\",\"systemId\":\"991825827_acme-broker\",\"reporteeOrgNo\":\"313776735\"}";
+    server.enqueue(json(200, "{\"links\":{},\"data\":[" + su.replace(REQ2, "../not-a-uuid") + "]}"));
+    BrokerInvalidResponseException e = assertThrows(BrokerInvalidResponseException.class,
+        () -> client.systemUsers().list("991825827_acme-broker"));
+    assertTrue(e.getMessage().startsWith("GET /authentication/api/v1/systemuser/vendor/bysystem/"), e.getMessage());
+    server.enqueue(json(200, "{\"links\":{},\"data\":[" + su.replace("313776735", "123456789") + "]}"));
+    assertThrows(BrokerInvalidResponseException.class, () -> client.systemUsers().list("991825827_acme-broker"));
+    server.enqueue(json(200, "{\"systemId\":\"991825827_acme-broker\",\"status\":\"New\"}"));
+    assertThrows(BrokerInvalidResponseException.class, () -> client.systemUsers().findRequest(
+        "991825827_acme-broker", OrganizationNumber.of("313776735"), null), "a request without an id");
+    server.enqueue(json(200, list("approved-senders").replace("2026-08-01T10:15:30.123+00:00", "yesterday"), ETAG));
+    assertThrows(BrokerInvalidResponseException.class,
+        () -> client.accessLists().create("ttd", "approved-senders", "Godkjente", "Senders"));
   }
 
   @Test

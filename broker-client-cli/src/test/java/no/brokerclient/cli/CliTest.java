@@ -16,9 +16,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
-import no.brokerclient.events.SubscriptionRequest;
+import no.brokerclient.events.EventSubscriptions;
 import no.brokerclient.events.EventsClient;
 import no.brokerclient.model.OrganizationNumber;
 import org.junit.jupiter.api.AfterAll;
@@ -167,8 +168,8 @@ class CliTest {
         EventsClient events = EventsClient.builder().platformUrl(f.fake.platformUrl())
             .accessTokenProvider(mp.forEvents()).build()) {
       // As the old docs showed: a sourceFilter (the fake takes it only in legacy mode, and only https).
-      events.create(new SubscriptionRequest(f.webhookUrl(), "urn:altinn:resource:" + Fixture.RESOURCE, null, null,
-          "https://platform.tt02.altinn.no/broker/api/v1/filetransfer", null));
+      events.create(EventSubscriptions.builder().environment(AltinnEnvironment.TT02).resourceId(Fixture.RESOURCE)
+          .asServiceOwner().endpoint(f.webhookUrl()).allTypes().sendSourceFilter().build().get(0));
       Fixture.Result r = f.run("service-owner", "doctor");
       assertEquals(1, r.code(), r.all());
       assertTrue(r.out().contains("has sourceFilter https://platform.tt02.altinn.no/broker/api/v1/filetransfer"),

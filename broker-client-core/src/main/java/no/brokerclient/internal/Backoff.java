@@ -39,6 +39,22 @@ public final class Backoff {
    * @return the wait capped at {@link RetryPolicy#maxRetryAfter()}, or {@code null} when absent or unparseable
    */
   public static Duration retryAfter(RetryPolicy retry, String header, String dateHeader, Clock clock) {
+    Duration d = requestedWait(header, dateHeader, clock);
+    if (d == null) {
+      return null;
+    }
+    return d.compareTo(retry.maxRetryAfter()) > 0 ? retry.maxRetryAfter() : d;
+  }
+
+  /**
+   * Reads {@code Retry-After} as {@link #retryAfter} does, without a cap.
+   *
+   * @param header a {@code Retry-After} value (delta seconds or HTTP date), or {@code null}
+   * @param dateHeader the response's {@code Date} header, or {@code null}
+   * @param clock for HTTP dates when the response has no usable {@code Date}
+   * @return the wait the server asked for (zero for a date in the past), or {@code null} when absent or unparseable
+   */
+  public static Duration requestedWait(String header, String dateHeader, Clock clock) {
     if (header == null || header.isBlank()) {
       return null;
     }
@@ -54,10 +70,7 @@ public final class Backoff {
       Instant serverNow = dateHeader == null ? null : httpDate(dateHeader.strip());
       d = Duration.between(serverNow != null ? serverNow : clock.instant(), until);
     }
-    if (d.isNegative()) {
-      d = Duration.ZERO;
-    }
-    return d.compareTo(retry.maxRetryAfter()) > 0 ? retry.maxRetryAfter() : d;
+    return d.isNegative() ? Duration.ZERO : d;
   }
 
   /**

@@ -27,31 +27,44 @@ public final class ErrorBodies {
    * @param path the request path and query
    * @param status the HTTP status
    * @param body the body text, possibly empty
-   * @return the parsed error
+   * @return the parsed error, without headers
    */
   public static ApiError parse(String method, String path, int status, String body) {
+    return parse(method, path, status, Map.of(), body);
+  }
+
+  /**
+   * @param method the request method
+   * @param path the request path and query
+   * @param status the HTTP status
+   * @param headers the response headers (name to values); {@link ApiError} drops the credential ones
+   * @param body the body text, possibly empty
+   * @return the parsed error
+   */
+  public static ApiError parse(String method, String path, int status, Map<String, List<String>> headers,
+      String body) {
     String raw = body == null ? "" : body;
     String trimmed = raw.strip();
     if (trimmed.isEmpty()) {
-      return new ApiError(method, path, status, null, null, null, null, Map.of(), raw);
+      return new ApiError(method, path, status, null, null, null, null, Map.of(), raw, headers);
     }
     if (trimmed.startsWith("{") || trimmed.startsWith("\"")) {
       try {
         JsonNode node = Json.tree(new ByteArrayInputStream(trimmed.getBytes(StandardCharsets.UTF_8)));
         if (node != null && node.isTextual()) {
-          return new ApiError(method, path, status, null, null, node.asText(), null, Map.of(), raw);
+          return new ApiError(method, path, status, null, null, node.asText(), null, Map.of(), raw, headers);
         }
         if (node != null && node.isObject()) {
           Map<String, List<String>> errors = errors(node.get("errors"));
           errors.putAll(altinnValidationErrors(node.get("validationErrors")));
           return new ApiError(method, path, status, text(node, "code"), text(node, "title"), text(node, "detail"),
-              text(node, "traceId"), errors, raw);
+              text(node, "traceId"), errors, raw, headers);
         }
       } catch (IOException | RuntimeException e) {
         // not JSON after all: fall through to plain text
       }
     }
-    return new ApiError(method, path, status, null, null, shorten(trimmed), null, Map.of(), raw);
+    return new ApiError(method, path, status, null, null, shorten(trimmed), null, Map.of(), raw, headers);
   }
 
   private static String shorten(String s) {

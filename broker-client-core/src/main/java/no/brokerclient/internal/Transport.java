@@ -18,16 +18,10 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import no.brokerclient.ApiError;
-import no.brokerclient.BrokerAccessDeniedException;
 import no.brokerclient.BrokerApiException;
-import no.brokerclient.BrokerConflictException;
 import no.brokerclient.BrokerIOException;
 import no.brokerclient.BrokerInvalidResponseException;
-import no.brokerclient.BrokerNotFoundException;
-import no.brokerclient.BrokerRateLimitedException;
 import no.brokerclient.BrokerRedirectException;
-import no.brokerclient.BrokerServerException;
-import no.brokerclient.BrokerUnauthorizedException;
 import no.brokerclient.RetryPolicy;
 import no.brokerclient.TelemetryListener;
 import no.brokerclient.TelemetryListener.Operation;
@@ -170,7 +164,7 @@ public final class Transport {
     }
     if (HttpClients.isRedirect(code)) {
       String location = HttpClients.location(response);
-      return Retrier.Outcome.fail(new BrokerRedirectException(readError(call, response), location));
+      return Retrier.Outcome.fail(SharedSecrets.exceptions().redirect(readError(call, response), location));
     }
     String retryAfter = response.header("Retry-After");
     String date = response.header("Date");
@@ -251,7 +245,7 @@ public final class Transport {
     } catch (IOException | RuntimeException e) {
       LOG.debug("{} {}: could not read error body: {}", call.method, call.loggedPath(), e.toString());
     }
-    return ErrorBodies.parse(call.method, call.loggedPath(), response.code(), body);
+    return ErrorBodies.parse(call.method, call.loggedPath(), response.code(), response.headers().toMultimap(), body);
   }
 
   /**
@@ -328,41 +322,29 @@ public final class Transport {
   }
 
   /**
-   * Maps an error to the exception tree.
+   * Maps an error to the exception tree ({@link SharedSecrets.ExceptionAccess#forStatus} decides the subclass), with
+   * the default advice for a 401.
    *
    * @param e the error
    * @param hint advice for the message, or {@code null} for the default advice
    * @return the exception to throw
    */
   public static BrokerApiException toException(ApiError e, String hint) {
-    int s = e.status();
-    if (s == 401) {
-      String h = hint != null ? hint : e.rawBody().isBlank()
+    String h = hint;
+    if (h == null && e.status() == 401) {
+      h = e.rawBody().isBlank()
           ? "The access token was rejected (expired, for the wrong environment, or lacking the scope); Broker"
               + " validates expiry with zero clock skew"
           : "The token is valid, but Altinn's authorization denied it: use a token that represents a system user"
               + " with rights to the resource for the organisation";
-      return new BrokerUnauthorizedException(e, h);
     }
-    if (s == 403) {
-      return new BrokerAccessDeniedException(e, hint);
-    }
-    if (s == 404) {
-      return new BrokerNotFoundException(e, hint);
-    }
-    if (s == 409) {
-      return new BrokerConflictException(e, hint);
-    }
-    if (s == 429) {
-      return new BrokerRateLimitedException(e, hint);
-    }
-    if (s >= 500) {
-      return new BrokerServerException(e, hint);
-    }
-    return new BrokerApiException(e, hint);
+    return SharedSecrets.exceptions().forStatus(e, h);
   }
 
-  /** One logical request. Immutable once built. */
+  /**
+   * One logical request. Mutable, not thread-safe: the caller configures it (each setter returns {@code this}) on
+   * one thread, then hands it to {@link #execute}, which only reads it; do not change a call while it executes.
+   */
   public static final class Call {
     final String method;
     final HttpUrl url;

@@ -189,6 +189,15 @@ public final class FileTransferInitialize {
     }
 
     /**
+     * @param resourceId the Broker resource. Required.
+     * @return this builder
+     */
+    public Builder resourceId(ResourceId resourceId) {
+      this.resourceId = resourceId == null ? null : resourceId.id();
+      return this;
+    }
+
+    /**
      * @param reference 1-500 characters. Optional: when absent each {@link #build()} generates a random UUID,
      *     readable from the built request before any call, which makes {@link
      *     no.brokerclient.BrokerClient#findInitialized} unambiguous. Not searchable and not unique in Broker.

@@ -43,6 +43,14 @@ public final class FileTransferSearch {
     return new Builder(resourceId);
   }
 
+  /**
+   * @param resourceId the Broker resource (required)
+   * @return a builder
+   */
+  public static Builder builder(ResourceId resourceId) {
+    return new Builder(resourceId == null ? null : resourceId.id());
+  }
+
   /** @return a builder holding these values */
   public Builder toBuilder() {
     Builder b = new Builder(resourceId.id());

@@ -70,6 +70,15 @@ public final class MonthlyStatisticsRequest {
     }
 
     /**
+     * @param resourceId one of the caller's resources; default all
+     * @return this builder
+     */
+    public Builder resourceId(ResourceId resourceId) {
+      this.resourceId = resourceId == null ? null : resourceId.id();
+      return this;
+    }
+
+    /**
      * @param include default {@code true}
      * @return this builder
      */

@@ -32,14 +32,15 @@ public final class OrganizationNumber {
   }
 
   /**
-   * Like {@link #of(String)}, naming {@code field} in the error.
+   * Like {@link #of(String)}, naming {@code field} in the error. Not public API: the SDK's other packages reach it
+   * through {@code SharedSecrets.models()}.
    *
    * @param field the wire name to report, e.g. {@code sender}
    * @param value the value to parse
    * @return the organisation number
    * @throws BrokerValidationException if invalid
    */
-  public static OrganizationNumber parse(String field, String value) {
+  static OrganizationNumber parse(String field, String value) {
     if (value == null) {
       throw new BrokerValidationException(field, "organisation number is required");
     }

@@ -2,6 +2,7 @@ package no.brokerclient.model;
 
 import java.util.Objects;
 import no.brokerclient.BrokerValidationException;
+import no.brokerclient.internal.SharedSecrets;
 
 /**
  * The id of an Altinn resource registered for Broker, e.g. {@code my-broker-resource}. Accepts the bare id or
@@ -11,6 +12,10 @@ import no.brokerclient.BrokerValidationException;
 public final class ResourceId {
   /** The URN prefix Altinn uses for resources. */
   public static final String URN_PREFIX = "urn:altinn:resource:";
+
+  static {
+    SharedSecrets.setModelAccess(new ModelAccessImpl());
+  }
 
   private final String id;
 
@@ -28,14 +33,15 @@ public final class ResourceId {
   }
 
   /**
-   * Like {@link #of(String)}, naming {@code field} in the error.
+   * Like {@link #of(String)}, naming {@code field} in the error. Not public API: the SDK's other packages reach it
+   * through {@link SharedSecrets#models()}.
    *
    * @param field the wire name to report
    * @param value the value
    * @return the validated id
    * @throws BrokerValidationException if invalid
    */
-  public static ResourceId parse(String field, String value) {
+  static ResourceId parse(String field, String value) {
     if (value == null || value.isEmpty()) {
       throw new BrokerValidationException(field, "resource id is required");
     }

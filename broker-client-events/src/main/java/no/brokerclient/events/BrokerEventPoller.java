@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link EventRole#RECIPIENT}: transfers {@code Published} whose recipient status for the caller is still
  *       {@code Initialized} (not downloaded), as {@code published} events.</li>
- *   <li>{@link EventRole#SENDER}: transfers the caller sent since a watermark; each one's overview is read and a
- *       status change to {@code UploadProcessing}, {@code Published}, {@code Failed}, {@code AllConfirmedDownloaded}
- *       or {@code Purged} becomes the matching event. Transfers in a final status are not read again.</li>
+ *   <li>{@link EventRole#SENDER}: transfers the caller sent after {@link Builder#since(Instant)} (fixed: every
+ *       poll searches from it, it does not advance); each one's overview is read and a status change to {@code
+ *       UploadProcessing}, {@code Published}, {@code Failed}, {@code AllConfirmedDownloaded} or {@code Purged}
+ *       becomes the matching event. Transfers in a final status are not read again.</li>
  * </ul>
  *
  * Broker allows about 10 searches a minute; do not poll more often than every 6 s (the default interval of {@link
@@ -251,7 +252,7 @@ public final class BrokerEventPoller {
      * @return this builder
      */
     public Builder resourceId(String resourceId) {
-      this.resourceId = no.brokerclient.model.ResourceId.parse("resourceId", resourceId).id();
+      this.resourceId = no.brokerclient.model.ResourceId.of(resourceId).id();
       return this;
     }
 
@@ -295,7 +296,8 @@ public final class BrokerEventPoller {
     }
 
     /**
-     * @param since senders: look at transfers created after this; default 24 hours before the build
+     * @param since senders: every poll looks at transfers created after this instant (it does not advance with the
+     *     polls); default 24 hours before {@link BrokerEventPoller#builder()} was called
      * @return this builder
      */
     public Builder since(Instant since) {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.BrokerValidationException;
 import no.brokerclient.internal.Hosts;
+import no.brokerclient.internal.SharedSecrets;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.model.ResourceId;
 import org.slf4j.Logger;
@@ -253,7 +254,7 @@ public final class EventSubscriptions {
       if (platformUrl == null) {
         throw new BrokerValidationException("environment", "environment(AltinnEnvironment) is required");
       }
-      ResourceId rid = ResourceId.parse("resourceFilter", resourceId);
+      ResourceId rid = SharedSecrets.models().resourceId("resourceFilter", resourceId);
       String resourceFilter = rid.urn();
       if (!URN.matcher(resourceFilter).matches()) {
         throw new BrokerValidationException("resourceFilter", "'" + resourceFilter + "' is not a valid lower-case URN"

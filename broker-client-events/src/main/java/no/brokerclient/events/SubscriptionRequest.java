@@ -5,28 +5,62 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One {@code POST /events/api/v1/subscriptions} body, as built by {@link EventSubscriptions}. Fields that are
- * {@code null} are omitted on the wire (Events stores an empty string as a filter that never matches).
- * {@code toString()} hides the endpoint's query values (the webhook secret).
- *
- * @param endPoint absolute https URL events are pushed to
- * @param resourceFilter {@code urn:altinn:resource:<id>}
- * @param subjectFilter {@code urn:altinn:organization:identifier-no:<orgno>}, or {@code null} (service owner)
- * @param typeFilter one event type, or {@code null} for every type
- * @param sourceFilter the Broker source, or {@code null} (today's server rejects it; opt-in only)
- * @param includeSubunits {@code true} to include sub-units of the subject, or {@code null}
+ * One {@code POST /events/api/v1/subscriptions} body. Only {@link EventSubscriptions.Builder#build()} creates them,
+ * so every request has passed its validation (https endpoint, lower-case resource URN, a subject unless service
+ * owner, this environment's source). Fields that are {@code null} are omitted on the wire (Events stores an empty
+ * string as a filter that never matches). {@code toString()} hides the endpoint's query values (the webhook secret).
+ * Immutable; equal when all fields are equal.
  */
-public record SubscriptionRequest(String endPoint, String resourceFilter, String subjectFilter, String typeFilter,
-    String sourceFilter, Boolean includeSubunits) {
+public final class SubscriptionRequest {
+  private final String endPoint;
+  private final String resourceFilter;
+  private final String subjectFilter;
+  private final String typeFilter;
+  private final String sourceFilter;
+  private final Boolean includeSubunits;
 
-  /** Requires the endpoint and resource filter. */
-  public SubscriptionRequest {
-    Objects.requireNonNull(endPoint, "endPoint");
-    Objects.requireNonNull(resourceFilter, "resourceFilter");
+  SubscriptionRequest(String endPoint, String resourceFilter, String subjectFilter, String typeFilter,
+      String sourceFilter, Boolean includeSubunits) {
+    this.endPoint = Objects.requireNonNull(endPoint, "endPoint");
+    this.resourceFilter = Objects.requireNonNull(resourceFilter, "resourceFilter");
+    this.subjectFilter = subjectFilter;
+    this.typeFilter = typeFilter;
+    this.sourceFilter = sourceFilter;
+    this.includeSubunits = includeSubunits;
   }
 
-  /** @return the JSON body, camelCase, nulls omitted */
-  public Map<String, Object> toJson() {
+  /** @return the absolute https URL events are pushed to (with the webhook secret in its query) */
+  public String endPoint() {
+    return endPoint;
+  }
+
+  /** @return {@code urn:altinn:resource:<id>} */
+  public String resourceFilter() {
+    return resourceFilter;
+  }
+
+  /** @return {@code urn:altinn:organization:identifier-no:<orgno>}, or {@code null} (service owner) */
+  public String subjectFilter() {
+    return subjectFilter;
+  }
+
+  /** @return one event type, or {@code null} for every type */
+  public String typeFilter() {
+    return typeFilter;
+  }
+
+  /** @return the Broker source, or {@code null} (today's server rejects it; opt-in only) */
+  public String sourceFilter() {
+    return sourceFilter;
+  }
+
+  /** @return {@code true} to include sub-units of the subject, or {@code null} */
+  public Boolean includeSubunits() {
+    return includeSubunits;
+  }
+
+  /** The JSON body, camelCase, nulls omitted; {@link EventsClient#create} sends it. */
+  Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("endPoint", endPoint);
     m.put("resourceFilter", resourceFilter);
@@ -54,6 +88,19 @@ public record SubscriptionRequest(String endPoint, String resourceFilter, String
         && Objects.equals(subjectFilter, s.subjectFilter()) && Objects.equals(typeFilter, s.typeFilter())
         && Objects.equals(sourceFilter, s.sourceFilter())
         && Boolean.TRUE.equals(includeSubunits) == Boolean.TRUE.equals(s.includeSubunits());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SubscriptionRequest r && endPoint.equals(r.endPoint)
+        && resourceFilter.equals(r.resourceFilter) && Objects.equals(subjectFilter, r.subjectFilter)
+        && Objects.equals(typeFilter, r.typeFilter) && Objects.equals(sourceFilter, r.sourceFilter)
+        && Objects.equals(includeSubunits, r.includeSubunits);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(endPoint, resourceFilter, subjectFilter, typeFilter, sourceFilter, includeSubunits);
   }
 
   @Override

@@ -34,6 +34,7 @@ import no.brokerclient.SendOptions;
 import no.brokerclient.auth.AltinnScopes;
 import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
+import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.events.BrokerEvent;
 import no.brokerclient.events.EventSubscriptions;
 import no.brokerclient.events.EventsClient;
@@ -269,9 +270,10 @@ class FakeAltinnSdkTest {
   @Test
   void eventsRejectSourceFilterUnlessLegacyDocs() {
     // As the older docs said: the Broker source of the environment (https on a real platform).
-    List<SubscriptionRequest> withSource = List.of(new SubscriptionRequest("https://receiver.example/events",
-        "urn:altinn:resource:" + env.resourceId(), env.recipientOrg().urn(), "no.altinn.broker.published",
-        "https://platform.tt02.altinn.no/broker/api/v1/filetransfer", null));
+    List<SubscriptionRequest> withSource = EventSubscriptions.builder().environment(AltinnEnvironment.TT02)
+        .resourceId(env.resourceId()).subject(env.recipientOrg()).endpoint("https://receiver.example/events")
+        .types("no.altinn.broker.published").sendSourceFilter().build();
+    assertEquals("https://platform.tt02.altinn.no/broker/api/v1/filetransfer", withSource.get(0).sourceFilter());
     try (EventsClient events = env.events(env.recipient())) {
       BrokerApiException e = assertThrows(BrokerApiException.class, () -> events.create(withSource.get(0)));
       assertEquals(400, e.statusCode());

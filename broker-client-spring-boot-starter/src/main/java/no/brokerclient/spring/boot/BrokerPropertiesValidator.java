@@ -150,7 +150,7 @@ final class BrokerPropertiesValidator {
         throw new BrokerConfigurationException(prefix + ".resource-id", "is required");
       }
       try {
-        ResourceId.parse("resourceId", s.getResourceId());
+        ResourceId.of(s.getResourceId());
       } catch (BrokerValidationException ex) {
         throw new BrokerConfigurationException(prefix + ".resource-id", ex.getMessage());
       }
