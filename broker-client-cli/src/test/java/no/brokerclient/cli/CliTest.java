@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import no.brokerclient.AltinnEnvironment;
@@ -183,6 +184,26 @@ class CliTest {
     } finally {
       f.fake.legacyEventsDocs(false);
     }
+  }
+
+  @Test
+  void downloadInRangesFetchesThatManyByteRangesAndTheIdenticalFile(@TempDir Path tmp) throws IOException {
+    byte[] data = new byte[3 * 1024 * 1024 + 17];
+    new java.util.Random(3).nextBytes(data);
+    Path file = Files.write(tmp.resolve("big.bin"), data);
+    Fixture.Result sent = f.run("sender", "send", file.toString(), "--to", Fixture.RECIPIENT, "--wait", "--json");
+    assertEquals(0, sent.code(), sent.all());
+    String id = JSON.readTree(sent.out()).path("fileTransferId").asText();
+    assertEquals(ExitCode.USAGE.code, f.run("recipient", "download", id, "--ranges", "17").code());
+    Path out = tmp.resolve("in");
+    Fixture.Result dl = f.run("recipient", "download", id, "--out", out.toString(), "--ranges", "3");
+    assertEquals(0, dl.code(), dl.all());
+    assertEquals(-1, Files.mismatch(file, out.resolve("big.bin")));
+    List<String> ranges = f.fake.calls().stream()
+        .filter(c -> c.method().equals("GET") && c.path().endsWith(id + "/download")).map(c -> c.range()).toList();
+    assertEquals(3, ranges.size(), ranges.toString());
+    assertTrue(ranges.stream().allMatch(r -> r != null && r.startsWith("bytes=")), ranges.toString());
+    assertEquals(3, new java.util.HashSet<>(ranges).size(), "three distinct ranges: " + ranges);
   }
 
   @Test
