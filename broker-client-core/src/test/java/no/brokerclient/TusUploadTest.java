@@ -147,6 +147,30 @@ class TusUploadTest {
   }
 
   @Test
+  void aLostAnswerToTheLastPatchAfterWhichBrokerPublishedIsSettledByTheStatus() {
+    // Broker answers HEAD with 409 once the transfer is past UploadStarted. The retry waits here until the fake has
+    // published the transfer, so the HEAD always meets that 409 (under load it sometimes did, and the upload then
+    // ended in UploadStalledException although the file was complete).
+    fake.tus().dropNextCompletingPatchResponse();
+    UUID[] id = new UUID[1];
+    no.brokerclient.internal.Sleeper untilPublished = d -> {
+      for (int i = 0; i < 500 && id[0] != null && !"Published".equals(fake.status(id[0])); i++) {
+        Thread.sleep(10);
+      }
+    };
+    try (BrokerClient c = BrokerClient.builder().baseUrl(fake.platformUrl())
+        .accessTokenProvider(senderTokens.forBroker()).roles(Role.SENDER).tusChunkSize(CHUNK).tusThreshold(CHUNK)
+        .sleeper(untilPublished).build()) {
+      id[0] = c.initialize(meta().build());
+      c.upload(id[0], file, (done, total) -> { }, UploadMode.TUS);
+      assertEquals("Published", fake.status(id[0]));
+      assertTrue(fake.calls().stream().anyMatch(call -> call.method().equals("HEAD") && call.status() == 409),
+          "the HEAD met Broker's 409 for a finished upload");
+      assertEquals(SIZE, fake.tus().bytesReceived(id[0]), "nothing re-sent");
+    }
+  }
+
+  @Test
   void aLostAnswerToTheLastPatchIsSettledByHead() {
     fake.tus().dropNextCompletingPatchResponse();
     fake.tus().storeDelay(Duration.ofMillis(50));

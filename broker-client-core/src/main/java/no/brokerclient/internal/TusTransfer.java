@@ -95,7 +95,7 @@ public final class TusTransfer {
       LOG.debug("TUS upload of {}: {} bytes in chunks of {}", fileTransferId, size, chunk);
       TusUpload single = create(false, 0, size, chunk, progress, 0);
       saveCheckpoint(chunk, false, List.of(single));
-      single.send(0);
+      single.send(0, () -> finished(status));
       checkpoints.delete(fileTransferId, file);
       return true;
     }
@@ -110,7 +110,7 @@ public final class TusTransfer {
     LOG.debug("TUS upload of {}: {} bytes in {} parts of up to {}, chunks of {}", fileTransferId, size, n,
         partLength, chunk);
     saveCheckpoint(chunk, true, uploads);
-    runAll(uploads, 0);
+    runAll(uploads, 0, status);
     concatenate(uploads, status);
     checkpoints.delete(fileTransferId, file);
     return true;
@@ -148,9 +148,9 @@ public final class TusTransfer {
     }
     LOG.info("Resuming the TUS upload of {} from its checkpoint: {} upload(s)", fileTransferId, uploads.size());
     if (uploads.size() == 1 && !checkpoint.partial()) {
-      uploads.get(0).send(-1);
+      uploads.get(0).send(-1, () -> finished(status));
     } else {
-      runAll(uploads, -1);
+      runAll(uploads, -1, status);
       concatenate(uploads, status);
     }
     checkpoints.delete(fileTransferId, file);
@@ -180,7 +180,7 @@ public final class TusTransfer {
   }
 
   /** Sends every part on its own thread; the first failure (or an interrupt of the caller) stops them all. */
-  private void runAll(List<TusUpload> uploads, long offset) {
+  private void runAll(List<TusUpload> uploads, long offset, Supplier<FileTransferStatus> status) {
     ExecutorService pool = Executors.newFixedThreadPool(uploads.size(), r -> {
       Thread t = new Thread(r, "broker-client-tus-" + THREADS.incrementAndGet());
       t.setDaemon(true);
@@ -191,7 +191,7 @@ public final class TusTransfer {
     try {
       for (TusUpload u : uploads) {
         running.submit(() -> {
-          u.send(offset);
+          u.send(offset, () -> finished(status));
           return null;
         });
       }
@@ -238,6 +238,12 @@ public final class TusTransfer {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Whether the transfer is past {@code UploadStarted}: its upload took effect, whatever HEAD can still say. */
+  private static boolean finished(Supplier<FileTransferStatus> status) {
+    FileTransferStatus s = status.get();
+    return !FileTransferStatus.INITIALIZED.equals(s) && !FileTransferStatus.UPLOAD_STARTED.equals(s);
   }
 
   /** The final POST, with absolute paths in creation order; not idempotent, so an unclear outcome is read back. */

@@ -209,6 +209,19 @@ public final class TusUpload {
    * @throws UploadStalledException when {@link #MAX_ATTEMPTS_WITHOUT_PROGRESS} attempts in a row moved nothing
    */
   public void send(long offset) {
+    send(offset, () -> false);
+  }
+
+  /**
+   * As {@link #send(long)}; when a HEAD is answered 409 (Broker's answer to HEAD and PATCH once the transfer is
+   * {@code UploadProcessing}, {@code Published} or {@code Failed}: the last PATCH took effect though its answer was
+   * lost), asks {@code finished} whether the transfer is past {@code UploadStarted} and, if so, stops: the upload
+   * is complete.
+   *
+   * @param offset where to start
+   * @param finished reads whether the transfer is past {@code UploadStarted} (called only after a 409 on HEAD)
+   */
+  public void send(long offset, java.util.function.BooleanSupplier finished) {
     int failures = 0;
     RuntimeException last = null;
     long serverOffset = -1;
@@ -269,6 +282,12 @@ public final class TusUpload {
         } catch (BrokerApiException e) {
           if (!retryable(e.statusCode())) {
             throw e;
+          }
+          if (e.statusCode() == 409 && finished.getAsBoolean()) {
+            LOG.info("TUS upload of {} (part {}): HEAD answered 409 and the transfer is past UploadStarted: the"
+                + " last PATCH took effect", fileTransferId, part);
+            progress.at(part, length);
+            return;
           }
           last = e;
         }
