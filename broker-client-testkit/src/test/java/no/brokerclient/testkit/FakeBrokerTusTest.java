@@ -43,6 +43,7 @@ class FakeBrokerTusTest {
     altinn.tus().storeDelay(Duration.ZERO);
     altinn.tus().expiry(Duration.ofHours(24));
     altinn.tus().enabled(true);
+    altinn.tus().finalizeDelay(Duration.ofMillis(50));
   }
 
   private static HttpResponse<String> tus(String method, String path, byte[] body, Map<String, String> headers)
@@ -102,6 +103,7 @@ class FakeBrokerTusTest {
 
   @Test
   void singleUploadWithEveryPatchRule() throws Exception {
+    altinn.tus().finalizeDelay(Duration.ofSeconds(2)); // the repeated last PATCH must come before Published
     String id = initialize(altinn, md5(DATA));
     String path = FakeBrokerTus.PATH + id;
     HttpResponse<String> options = tus("OPTIONS", path, null, Map.of());
