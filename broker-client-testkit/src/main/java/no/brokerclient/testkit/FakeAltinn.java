@@ -374,12 +374,12 @@ public final class FakeAltinn implements AutoCloseable {
 
   /** @param delay how long the simulated virus scan takes (UploadProcessing → Published); default 300 ms */
   public void virusScanDelay(Duration delay) {
-    broker.virusScanDelay = Objects.requireNonNull(delay);
+    broker.store().virusScanDelay = Objects.requireNonNull(delay);
   }
 
   /** Makes the next scanned upload fail the malware scan (status Failed, {@code uploadfailed}). */
   public void markNextUploadMalicious() {
-    broker.nextUploadMalicious = true;
+    broker.store().nextUploadMalicious = true;
   }
 
   /**
@@ -396,7 +396,7 @@ public final class FakeAltinn implements AutoCloseable {
    * @return its current status, e.g. {@code Published}, or {@code null} if unknown
    */
   public String status(UUID fileTransferId) {
-    FakeBroker.Transfer t = broker.transfer(fileTransferId);
+    FakeBrokerStore.Transfer t = broker.transfer(fileTransferId);
     if (t == null) {
       return null;
     }

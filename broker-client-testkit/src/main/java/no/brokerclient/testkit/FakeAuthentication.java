@@ -3,10 +3,8 @@ package no.brokerclient.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,6 +90,7 @@ public final class FakeAuthentication {
   private final Map<String, RegisteredSystem> systems = new LinkedHashMap<>(); // guarded by this
   private final Map<UUID, StoredRequest> requests = new LinkedHashMap<>(); // guarded by this
   private final List<SystemUser> systemUsers = new ArrayList<>(); // guarded by this
+  private final Routes routes = routes();
 
   FakeAuthentication(FakeAltinn altinn, FakeResourceRegistry registry) {
     this.altinn = altinn;
@@ -184,90 +183,68 @@ public final class FakeAuthentication {
   // ------------------------------------------------------------------------------------------------ routing
 
   void handle(HttpExchange ex) throws IOException {
-    try {
-      synchronized (this) {
-        route(ex);
-      }
-    } catch (Reject r) {
-      try (InputStream in = ex.getRequestBody()) {
-        Http.drain(in);
-      }
-      Http.send(ex, r);
+    synchronized (this) {
+      routes.handle(ex);
     }
   }
 
-  private void route(HttpExchange ex) throws Reject, IOException {
+  private Routes routes() {
+    String request = "systemuser/request/vendor";
+    return new Routes("/authentication/api/v1", true).methodMismatch(404)
+        .on("*", "systemregister/vendor/**", (ex, p) -> register(ex, p, caller(ex, REGISTER_WRITE)))
+        .on("GET", request + "/{}", (ex, p) -> Http.sendJson(ex, 200, requestJson(request(caller(ex, REQUEST_READ),
+            p[7]))))
+        .on("DELETE", request + "/{}", (ex, p) -> deleteRequest(ex, p[7]))
+        .on("GET", request + "/byexternalref/{}/{}/{}", (ex, p) -> byExternalRef(ex, p))
+        .on("POST", request, (ex, p) -> createRequest(ex, caller(ex, REQUEST_WRITE)))
+        .on("GET", "systemuser/vendor/byquery", (ex, p) -> byQuery(ex, caller(ex, REQUEST_WRITE)))
+        .on("GET", "systemuser/vendor/bysystem/{}", (ex, p) -> bySystem(ex, caller(ex, REGISTER_WRITE), p[7]));
+  }
+
+  /** {@code /systemregister/vendor[/{id}]}: POST creates, GET reads, PUT updates (the scope check comes first). */
+  private void register(HttpExchange ex, String[] p, Http.Caller c) throws Reject, IOException {
     String m = ex.getRequestMethod();
-    String[] p = ex.getRequestURI().getRawPath().replaceAll("/+$", "").split("/");
-    // "", authentication, api, v1, systemregister|systemuser, ...
     int n = p.length;
-    if (n >= 6 && p[4].equals("systemregister") && p[5].equals("vendor")) {
-      Http.Caller c = caller(ex, REGISTER_WRITE);
-      if (n == 6 && m.equals("POST")) {
-        createSystem(ex, c);
-      } else if (n == 7 && m.equals("GET")) {
-        Http.sendJson(ex, 200, system(c, p[6]).body());
-      } else if (n == 7 && m.equals("PUT")) {
-        updateSystem(ex, c, p[6]);
-      } else {
-        throw Http.text(405, "");
-      }
-    } else if (n == 8 && p[4].equals("systemuser") && p[5].equals("request") && p[6].equals("vendor")
-        && m.equals("GET")) {
-      Http.Caller c = caller(ex, REQUEST_READ);
-      Http.sendJson(ex, 200, requestJson(request(c, p[7])));
-    } else if (n == 8 && p[4].equals("systemuser") && p[5].equals("request") && p[6].equals("vendor")
-        && m.equals("DELETE")) {
-      caller(ex, REQUEST_WRITE);
-      StoredRequest r = requests.remove(uuid(p[7]));
-      if (r == null) {
-        throw authProblem(404, "AUTH-00010", "Request not found");
-      }
-      Http.sendText(ex, 202, null, null);
-    } else if (n == 11 && p[4].equals("systemuser") && p[5].equals("request") && p[6].equals("vendor")
-        && p[7].equals("byexternalref") && m.equals("GET")) {
-      Http.Caller c = caller(ex, REQUEST_READ);
-      String ref = java.net.URLDecoder.decode(p[10], java.nio.charset.StandardCharsets.UTF_8);
-      StoredRequest found = requests.values().stream().filter(r -> r.systemId.equals(p[8]) && r.customer.equals(p[9])
-          && r.externalRef.equals(ref) && systems.get(r.systemId).vendor().equals(c.org())).findFirst().orElse(null);
-      if (found == null) {
-        throw authProblem(404, "AUTH-00010", "The request was not found");
-      }
-      Http.sendJson(ex, 200, requestJson(found));
-    } else if (n == 7 && p[4].equals("systemuser") && p[5].equals("request") && p[6].equals("vendor")
-        && m.equals("POST")) {
-      createRequest(ex, caller(ex, REQUEST_WRITE));
-    } else if (n == 7 && p[4].equals("systemuser") && p[5].equals("vendor") && p[6].equals("byquery")
-        && m.equals("GET")) {
-      byQuery(ex, caller(ex, REQUEST_WRITE));
-    } else if (n == 8 && p[4].equals("systemuser") && p[5].equals("vendor") && p[6].equals("bysystem")
-        && m.equals("GET")) {
-      bySystem(ex, caller(ex, REGISTER_WRITE), p[7]);
+    if (n == 6 && m.equals("POST")) {
+      createSystem(ex, c);
+    } else if (n == 7 && m.equals("GET")) {
+      Http.sendJson(ex, 200, system(c, p[6]).body());
+    } else if (n == 7 && m.equals("PUT")) {
+      updateSystem(ex, c, p[6]);
     } else {
-      throw Http.text(404, "");
+      throw Http.text(405, "");
     }
   }
 
+  private void deleteRequest(HttpExchange ex, String id) throws Reject, IOException {
+    caller(ex, REQUEST_WRITE);
+    StoredRequest r = requests.remove(uuid(id));
+    if (r == null) {
+      throw authProblem(404, "AUTH-00010", "Request not found");
+    }
+    Http.sendText(ex, 202, null, null);
+  }
+
+  private void byExternalRef(HttpExchange ex, String[] p) throws Reject, IOException {
+    Http.Caller c = caller(ex, REQUEST_READ);
+    String ref = java.net.URLDecoder.decode(p[10], java.nio.charset.StandardCharsets.UTF_8);
+    StoredRequest found = requests.values().stream().filter(r -> r.systemId.equals(p[8]) && r.customer.equals(p[9])
+        && r.externalRef.equals(ref) && systems.get(r.systemId).vendor().equals(c.org())).findFirst().orElse(null);
+    if (found == null) {
+      throw authProblem(404, "AUTH-00010", "The request was not found");
+    }
+    Http.sendJson(ex, 200, requestJson(found));
+  }
+
+  /** The caller with {@code scope} or the system register's admin scope (else 403). */
   private Http.Caller caller(HttpExchange ex, String scope) throws Reject {
-    String auth = ex.getRequestHeaders().getFirst("Authorization");
-    JWTClaimsSet c = auth != null && auth.startsWith("Bearer ") ? altinn.maskinporten().verifyIssued(auth.substring(7))
-        : null;
-    if (c == null) {
-      throw Http.empty(401);
-    }
-    Object s = c.getClaim("scope");
-    Set<String> scopes = s instanceof String text ? Set.of(text.split(" ")) : Set.of();
-    Http.Caller caller = new Http.Caller(FakeBroker.org(c), scopes, c);
-    if (!scopes.contains(scope) && !scopes.contains("altinn:authentication/systemregister.admin")) {
-      throw Http.empty(403);
-    }
-    return caller;
+    return Http.caller(altinn.maskinporten(), ex, Set.of(scope, "altinn:authentication/systemregister.admin"));
   }
 
   // ------------------------------------------------------------------------------------------------ register
 
   private void createSystem(HttpExchange ex, Http.Caller c) throws Reject, IOException {
-    ObjectNode b = object(Http.readJson(ex, 1 << 20));
+    ObjectNode b = Http.object(Http.readJson(ex, 1 << 20));
     String id = Http.memberText(b, "id");
     JsonNode vendor = Http.member(b, "vendor");
     String vendorId = vendor == null ? null : Http.memberText(vendor, "ID");
@@ -295,7 +272,7 @@ public final class FakeAuthentication {
 
   private void updateSystem(HttpExchange ex, Http.Caller c, String id) throws Reject, IOException {
     RegisteredSystem old = system(c, id);
-    ObjectNode b = object(Http.readJson(ex, 1 << 20));
+    ObjectNode b = Http.object(Http.readJson(ex, 1 << 20));
     if (!id.equals(Http.memberText(b, "id"))) {
       throw validation("AUTH.VLD-00012", "/registersystemrequest/systemid", "The system id does not match the path");
     }
@@ -373,7 +350,7 @@ public final class FakeAuthentication {
   // ------------------------------------------------------------------------------------------------ requests
 
   private void createRequest(HttpExchange ex, Http.Caller c) throws Reject, IOException {
-    ObjectNode b = object(Http.readJson(ex, 1 << 20));
+    ObjectNode b = Http.object(Http.readJson(ex, 1 << 20));
     String systemId = Http.memberText(b, "systemId");
     RegisteredSystem s = systemId == null ? null : systems.get(systemId);
     if (s == null || !s.vendor().equals(c.org())) {
@@ -500,8 +477,7 @@ public final class FakeAuthentication {
       data.add(systemUserJson(mine.get(i)));
     }
     if (from + PAGE < mine.size()) {
-      String host = ex.getRequestHeaders().getFirst("Host");
-      links.put("next", "http://" + host + "/authentication/api/v1/systemuser/vendor/bysystem/" + systemId
+      links.put("next", Http.base(ex) + "/authentication/api/v1/systemuser/vendor/bysystem/" + systemId
           + "?token=" + (from + PAGE));
     }
     Http.sendJson(ex, 200, page);
@@ -527,25 +503,14 @@ public final class FakeAuthentication {
   // ------------------------------------------------------------------------------------------------ helpers
 
   private static UUID uuid(String s) throws Reject {
-    try {
-      return UUID.fromString(s);
-    } catch (IllegalArgumentException e) {
-      throw Http.validation("requestId", "The value '" + s + "' is not valid.");
-    }
-  }
-
-  private static ObjectNode object(JsonNode n) throws Reject {
-    if (!(n instanceof ObjectNode o)) {
-      throw Http.validation("$", "The JSON value could not be converted.");
-    }
-    return o;
+    return Http.uuid(s, "requestId");
   }
 
   private static Reject authProblem(int status, String code, String title) {
-    return FakeResourceRegistry.problem(status, code, title, null, null);
+    return Http.altinnProblem(status, code, title, null, null);
   }
 
   private static Reject validation(String code, String path, String title) {
-    return FakeResourceRegistry.problem(400, "STD-00000", title, code, path);
+    return Http.altinnProblem(400, "STD-00000", title, code, path);
   }
 }

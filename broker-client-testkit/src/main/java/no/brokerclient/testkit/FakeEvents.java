@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * server order with its error bodies, idempotent create, validation events, and delivery of Broker events to
  * matching validated subscriptions in Altinn's exact JSON, redelivered on non-2xx.
  */
-final class FakeEvents implements FakeBroker.EventSink {
+final class FakeEvents implements FakeBrokerStore.EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(FakeEvents.class);
   static final String SUBSCRIBE = "altinn:events.subscribe";
   private static final Pattern URN = Pattern.compile("^urn:[a-z0-9-]{1,30}(:[a-z0-9()+,.\\-;$_!/]{1,100}){1,10}$");
@@ -105,15 +105,11 @@ final class FakeEvents implements FakeBroker.EventSink {
   // ------------------------------------------------------------------------------------------------ API
 
   void handle(HttpExchange ex) throws IOException {
-    try {
-      route(ex);
-    } catch (Reject r) {
-      Http.send(ex, r);
-    }
+    Routes.serve(ex, this::route);
   }
 
   private void route(HttpExchange ex) throws Reject, IOException {
-    String[] p = ex.getRequestURI().getPath().replaceAll("/+$", "").split("/");
+    String[] p = Routes.segments(ex, false);
     // "", events, api, v1, subscriptions, [id]
     Subscriber caller = caller(ex);
     String m = ex.getRequestMethod();
@@ -158,14 +154,12 @@ final class FakeEvents implements FakeBroker.EventSink {
 
   /** Events accepts only Altinn tokens (exchanged), not raw Maskinporten tokens. */
   private Subscriber caller(HttpExchange ex) throws Reject {
-    String auth = ex.getRequestHeaders().getFirst("Authorization");
-    JWTClaimsSet c = auth != null && auth.startsWith("Bearer ") ? altinn.maskinporten().verifyIssued(auth.substring(7))
-        : null;
-    if (c == null || !altinn.maskinporten().altinnIssuer().equals(c.getIssuer())) {
+    JWTClaimsSet c = Http.bearer(altinn.maskinporten(), ex);
+    if (!altinn.maskinporten().altinnIssuer().equals(c.getIssuer())) {
       throw Http.empty(401);
     }
-    Set<String> scopes = c.getClaim("scope") instanceof String s ? Set.of(s.split(" ")) : Set.of();
-    String org = FakeBroker.org(c);
+    Set<String> scopes = Http.scopes(c);
+    String org = Http.org(c);
     Object details = c.getClaim("authorization_details");
     boolean systemUser = details instanceof List<?> l && !l.isEmpty();
     return new Subscriber((systemUser ? "/systemuser/" : "/organisation/") + org, scopes);
@@ -212,7 +206,7 @@ final class FakeEvents implements FakeBroker.EventSink {
       throw Http.jsonString(400, "IncludeSubunits requires a subject filter.");
     }
     String org = consumer.substring(consumer.lastIndexOf('/') + 1);
-    FakeBroker.Resource r = altinn.broker().resource(resource.substring(resource.lastIndexOf(':') + 1));
+    FakeBrokerStore.Resource r = altinn.broker().resource(resource.substring(resource.lastIndexOf(':') + 1));
     boolean owner = r != null && r.owner.equals(org);
     boolean permitted = r != null && (owner || (subject != null
         && subject.equals("urn:altinn:organization:identifier-no:" + org)
@@ -295,7 +289,7 @@ final class FakeEvents implements FakeBroker.EventSink {
   }
 
   @Override
-  public void raise(String type, FakeBroker.Transfer t, String org, String role) {
+  public void raise(String type, FakeBrokerStore.Transfer t, String org, String role) {
     String fullType = "no.altinn.broker." + type;
     String subject = "urn:altinn:organization:identifier-no:" + org;
     Map<String, Object> e = new LinkedHashMap<>();

@@ -16,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
@@ -550,16 +549,10 @@ public final class FakeMaskinporten implements AutoCloseable {
         + description.replace("\"", "'") + "\"}"};
   }
 
+  /** The token request's form, the last value of each name. */
   private static Map<String, String> form(String body) {
     Map<String, String> m = new HashMap<>();
-    for (String pair : body.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      String[] kv = pair.split("=", 2);
-      m.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-          kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-    }
+    Http.form(body).forEach((name, values) -> m.put(name, values.get(values.size() - 1)));
     return m;
   }
 

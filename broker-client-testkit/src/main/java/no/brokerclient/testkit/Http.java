@@ -15,7 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Response and request helpers shared by the fake's handlers. */
+/**
+ * Response and request helpers shared by the fake's handlers: answers ({@link Reject} and its factories, {@link
+ * #send}), the bearer-token check every server makes ({@link #caller}), and request parsing (query, headers, JSON,
+ * ids). Routing is {@link Routes}.
+ */
 final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +46,114 @@ final class Http {
   record Caller(String org, Set<String> scopes, JWTClaimsSet claims) {
     boolean hasAny(Set<String> wanted) {
       return wanted.stream().anyMatch(scopes::contains);
+    }
+  }
+
+  /**
+   * The request's bearer token, verified as issued by the fake (Maskinporten's or the exchanged Altinn token).
+   *
+   * @throws Reject 401 without body (with {@code WWW-Authenticate}) when it is missing or not valid
+   */
+  static JWTClaimsSet bearer(FakeMaskinporten issuer, HttpExchange ex) throws Reject {
+    String auth = ex.getRequestHeaders().getFirst("Authorization");
+    JWTClaimsSet c = auth != null && auth.startsWith("Bearer ") ? issuer.verifyIssued(auth.substring(7)) : null;
+    if (c == null) {
+      throw empty(401);
+    }
+    return c;
+  }
+
+  /**
+   * The caller of a request that needs one of {@code anyOf}: a {@linkplain #bearer valid token} with such a scope.
+   *
+   * @throws Reject 401 for a bad token, 403 without body for a missing scope (as Altinn's scope policies)
+   */
+  static Caller caller(FakeMaskinporten issuer, HttpExchange ex, Set<String> anyOf) throws Reject {
+    JWTClaimsSet c = bearer(issuer, ex);
+    Caller caller = new Caller(org(c), scopes(c), c);
+    if (!caller.hasAny(anyOf)) {
+      throw empty(403);
+    }
+    return caller;
+  }
+
+  /** @return the token's space-separated {@code scope} claim as a set (empty without one) */
+  static Set<String> scopes(JWTClaimsSet c) {
+    return c.getClaim("scope") instanceof String s ? Set.of(s.split(" ")) : Set.of();
+  }
+
+  /** authorization_details system user, then urn:altinn:orgNumber, then consumer.ID (ClaimsPrincipalExtensions). */
+  static String org(JWTClaimsSet c) {
+    Object details = c.getClaim("authorization_details");
+    if (details instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> d && d.get("systemuser_org") instanceof Map<?, ?> su && su.get("ID") instanceof String id) {
+          return digits(id);
+        }
+      }
+    }
+    Object orgNumber = c.getClaim("urn:altinn:orgNumber");
+    if (orgNumber instanceof String s) {
+      return digits(s);
+    }
+    if (c.getClaim("consumer") instanceof Map<?, ?> consumer && consumer.get("ID") instanceof String id) {
+      return digits(id);
+    }
+    return null;
+  }
+
+  /** @return an actor id without its prefix ({@code 0192:} or a URN), {@code null} for {@code null} */
+  static String digits(String actor) {
+    if (actor == null) {
+      return null;
+    }
+    int i = actor.lastIndexOf(':');
+    return i < 0 ? actor : actor.substring(i + 1);
+  }
+
+  /**
+   * @param field the name the validation error gives
+   * @return the id
+   * @throws Reject 400 ValidationProblemDetails when it is not a UUID, as ASP.NET's model binding
+   */
+  static UUID uuid(String s, String field) throws Reject {
+    try {
+      return UUID.fromString(s);
+    } catch (IllegalArgumentException e) {
+      throw validation(field, "The value '" + s + "' is not valid.");
+    }
+  }
+
+  /** @throws Reject 400 ValidationProblemDetails unless the body is a JSON object */
+  static ObjectNode object(JsonNode n) throws Reject {
+    if (!(n instanceof ObjectNode o)) {
+      throw validation("$", "The JSON value could not be converted.");
+    }
+    return o;
+  }
+
+  /**
+   * @return the header as a number: -1 when absent, -2 when not a number
+   */
+  static long longHeader(HttpExchange ex, String name) {
+    String v = ex.getRequestHeaders().getFirst(name);
+    try {
+      return v == null ? -1 : Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      return -2;
+    }
+  }
+
+  /** The absolute base a server builds links from (its Host header). */
+  static String base(HttpExchange ex) {
+    String host = ex.getRequestHeaders().getFirst("Host");
+    return "http://" + (host != null ? host : "localhost");
+  }
+
+  /** Reads and closes a request body (see {@link #drain(java.io.InputStream)}). */
+  static void drain(HttpExchange ex) throws IOException {
+    try (java.io.InputStream in = ex.getRequestBody()) {
+      drain(in);
     }
   }
 
@@ -75,6 +187,28 @@ final class Http {
     n.putObject("errors").putArray(field).add(message);
     n.put("traceId", "00-" + UUID.randomUUID().toString().replace("-", "") + "-0000000000000001-01");
     return new Reject(400, "application/problem+json", n.toString(), Map.of());
+  }
+
+  /**
+   * An Altinn problem-details body ({@code AltinnValidationError}), as the Resource Registry and Authentication
+   * answer.
+   *
+   * @param validationCode the single validation error's code, or {@code null} for none
+   * @param path that error's path
+   */
+  static Reject altinnProblem(int status, String code, String title, String validationCode, String path) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("type", "https://altinn.no/problems/" + code);
+    n.put("title", title);
+    n.put("status", status);
+    n.put("code", code);
+    if (validationCode != null) {
+      ObjectNode v = n.putArray("validationErrors").addObject();
+      v.put("code", validationCode);
+      v.put("title", title);
+      v.putArray("paths").add(path);
+    }
+    return new Reject(status, "application/problem+json", n.toString(), Map.of());
   }
 
   static Reject empty(int status) {
@@ -131,12 +265,19 @@ final class Http {
   }
 
   static Map<String, List<String>> query(HttpExchange ex) {
+    return form(ex.getRequestURI().getRawQuery());
+  }
+
+  /**
+   * @param encoded {@code application/x-www-form-urlencoded} pairs (a query or a form body), or {@code null}
+   * @return the decoded values per name, in order
+   */
+  static Map<String, List<String>> form(String encoded) {
     Map<String, List<String>> m = new HashMap<>();
-    String q = ex.getRequestURI().getRawQuery();
-    if (q == null) {
+    if (encoded == null) {
       return m;
     }
-    for (String pair : q.split("&")) {
+    for (String pair : encoded.split("&")) {
       if (pair.isEmpty()) {
         continue;
       }

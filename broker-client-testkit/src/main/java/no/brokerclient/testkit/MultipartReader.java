@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 /** Reads multipart/form-data as a stream, one part at a time, with a fixed 64 KiB buffer. */
 final class MultipartReader {
   private static final Pattern NAME = Pattern.compile("\\bname=\"([^\"]*)\"");
+  private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");
   private final InputStream in;
   private final byte[] delim;
   private final byte[] buf = new byte[64 * 1024];
@@ -34,6 +35,19 @@ final class MultipartReader {
       }
       return out.toString(StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * @return a reader of the request body, or {@code null} when the request is not {@code multipart/form-data} with
+   *     a boundary
+   */
+  static MultipartReader open(com.sun.net.httpserver.HttpExchange ex) {
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    Matcher bm = type == null ? null : BOUNDARY.matcher(type);
+    if (type == null || !type.startsWith("multipart/form-data") || !bm.find()) {
+      return null;
+    }
+    return new MultipartReader(ex.getRequestBody(), bm.group(1));
   }
 
   MultipartReader(InputStream in, String boundary) {

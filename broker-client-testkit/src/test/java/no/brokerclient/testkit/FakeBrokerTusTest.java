@@ -43,13 +43,19 @@ class FakeBrokerTusTest {
     altinn.tus().storeDelay(Duration.ZERO);
     altinn.tus().expiry(Duration.ofHours(24));
     altinn.tus().enabled(true);
+    altinn.tus().finalizeDelay(Duration.ofMillis(50));
   }
 
   private static HttpResponse<String> tus(String method, String path, byte[] body, Map<String, String> headers)
       throws Exception {
+    return tus(token, method, path, body, headers);
+  }
+
+  private static HttpResponse<String> tus(String bearer, String method, String path, byte[] body,
+      Map<String, String> headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(altinn.platformUrl() + path)).method(method,
         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Authorization", "Bearer " + token);
+        .header("Authorization", "Bearer " + bearer);
     headers.forEach(b::header);
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -97,6 +103,7 @@ class FakeBrokerTusTest {
 
   @Test
   void singleUploadWithEveryPatchRule() throws Exception {
+    altinn.tus().finalizeDelay(Duration.ofSeconds(2)); // the repeated last PATCH must come before Published
     String id = initialize(altinn, md5(DATA));
     String path = FakeBrokerTus.PATH + id;
     HttpResponse<String> options = tus("OPTIONS", path, null, Map.of());
@@ -136,6 +143,37 @@ class FakeBrokerTusTest {
     assertArrayEquals(DATA, download(id));
     assertEquals(10 + 26L, altinn.tus().bytesReceived(UUID.fromString(id)));
     assertEquals(409, patch(path, DATA.length, new byte[0]).statusCode(), "after Published");
+  }
+
+  @Test
+  void createChecksTheWriteScopeAndTheSendersAccessAsBrokerDoes() throws Exception {
+    String id = initialize(altinn, null);
+    String path = FakeBrokerTus.PATH + id;
+    Map<String, String> create = Map.of("Tus-Resumable", "1.0.0", "Upload-Length", Integer.toString(DATA.length));
+    String readOnly = FakeAltinnTest.token(altinn, "raw-sender-read-only", "991825827",
+        "altinn:authorization:pdp altinn:broker.read");
+    HttpResponse<String> noScope = tus(readOnly, "POST", path, null, create);
+    assertEquals(403, noScope.statusCode(), "the Sender policy's scope check: empty 403");
+    assertEquals("", noScope.body());
+    assertFalse(noScope.headers().firstValue("Tus-Resumable").isPresent());
+
+    altinn.revokeAccess("raw-resource", "991825827");
+    try {
+      for (Map<String, String> headers : java.util.List.of(create, Map.of("Tus-Resumable", "1.0.0", "Upload-Concat",
+          "partial", "Upload-Length", "20"))) {
+        HttpResponse<String> denied = tus("POST", path, null, headers);
+        assertEquals(401, denied.statusCode(), "the PDP denies write: tusdotnet's FailRequest in OnAuthorize");
+        assertEquals("You must use a bearer token that represents a system user with access to the resource in the"
+            + " Resource Rights Registry", denied.body());
+        assertTrue(denied.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertFalse(denied.headers().firstValue("Tus-Resumable").isPresent(), "authorization failures hide TUS");
+      }
+      assertEquals("Initialized", altinn.status(UUID.fromString(id)), "nothing was created");
+      assertEquals(0, altinn.tus().partCount(UUID.fromString(id)));
+    } finally {
+      altinn.grantAccess("raw-resource", "991825827");
+    }
+    assertEquals(201, tus("POST", path, null, create).statusCode(), "access granted again");
   }
 
   @Test
