@@ -3,7 +3,6 @@ package no.brokerclient.benchmarks;
 import io.tus.java.client.TusClient;
 import io.tus.java.client.TusUploader;
 import java.io.OutputStream;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ import no.brokerclient.testkit.FakeAltinn;
  * adds {@value #ONE_WAY_MS} ms each way (a {@value #RTT_MS} ms round trip) and caps every connection at {@value
  * #CAP_MB_S} MB/s per direction, so one TCP stream is bound as by its window over a real WAN. One file, in one run:
  * streamed POST, TUS sequential and TUS in 4 parts, the official {@code io.tus.java.client:tus-java-client} against
- * the same endpoint as ours, download with 1 range (and with 4 when the client has {@code downloadRanges}), and a
+ * the same endpoint as ours, download with 1 and 4 ranges, and a
  * 4-part upload whose connections are all cut at 50 %, resumed in-process (bytes re-sent counted at the server).
  */
 final class WanBench {
@@ -188,29 +187,12 @@ final class WanBench {
     BrokerClient.Builder one = BrokerClient.builder().baseUrl(url).accessTokenProvider(tokens).roles(Role.RECIPIENT);
     double oneMbs = download(one.build(), id, size, dir.resolve("down-1"));
     String mib = size / (1 << 20) + " MiB";
-    BrokerClient.Builder four = BrokerClient.builder().baseUrl(url).accessTokenProvider(tokens).roles(Role.RECIPIENT);
-    if (downloadRanges(four, PARTS)) {
-      double fourMbs = download(four.build(), id, size, dir.resolve("down-4"));
-      report.add("WAN download " + mib + ": " + PARTS + " ranges vs 1 range", Report.mbs(fourMbs), Report.mbs(oneMbs),
-          ratio(fourMbs / oneMbs), "≥ 3.5", fourMbs / oneMbs >= 3.5);
-    } else {
-      report.add("WAN download " + mib + ": 1 range (one connection)", Report.mbs(oneMbs), "", "", "reported", true);
-      report.note("This build's BrokerClient.Builder has no downloadRanges(int): the " + PARTS + "-range row appears"
-          + " when it does (the runner calls it by reflection).");
-    }
+    BrokerClient.Builder four = BrokerClient.builder().baseUrl(url).accessTokenProvider(tokens).roles(Role.RECIPIENT)
+        .downloadRanges(PARTS);
+    double fourMbs = download(four.build(), id, size, dir.resolve("down-4"));
+    report.add("WAN download " + mib + ": " + PARTS + " ranges vs 1 range", Report.mbs(fourMbs), Report.mbs(oneMbs),
+        ratio(fourMbs / oneMbs), "≥ 3.5", fourMbs / oneMbs >= 3.5);
     fake.purge(id);
-  }
-
-  /** Calls {@code Builder.downloadRanges(int)} when this build has it (parallel ranged download). */
-  static boolean downloadRanges(BrokerClient.Builder b, int ranges) throws Exception {
-    Method m;
-    try {
-      m = BrokerClient.Builder.class.getMethod("downloadRanges", int.class);
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
-    m.invoke(b, ranges);
-    return true;
   }
 
   static double download(BrokerClient c, UUID id, long size, Path target) {
