@@ -33,6 +33,9 @@ import no.brokerclient.model.SearchRole;
 /**
  * Walks Altinn's common steps for one role against the configured environment and says, per step, what passed and
  * what to do about what did not. A check whose prerequisite failed is reported as skipped (and fails the run).
+ *
+ * <p>Size: the twelve checks in the order of the common steps, each a short method with its fix text; keeping them
+ * in one file keeps that order and the shared state (token, clients) readable top to bottom.
  */
 final class Doctor {
   /** Maskinporten allows ±10 s; with the {@code Date} header's 1 s resolution and latency, more than 5 s is a fault. */

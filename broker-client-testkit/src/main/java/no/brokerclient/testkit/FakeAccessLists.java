@@ -25,6 +25,9 @@ import no.brokerclient.testkit.Http.Reject;
  * FakeResourceRegistry}: lists, members and resource connections with weak ETags and {@code If-Match} / {@code
  * If-None-Match}, the 100-member pages with version-bound continuation tokens, the register lookup, and the
  * access check Broker and Authorization make ({@link #listAccess}). Guarded by its own monitor.
+ *
+ * <p>Size: lists, members, connections and their ETag and paging rules are one state under one monitor; split out
+ * of {@link FakeResourceRegistry} already.
  */
 final class FakeAccessLists {
   private static final int LISTS_PAGE = 20;

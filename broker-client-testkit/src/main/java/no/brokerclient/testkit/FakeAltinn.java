@@ -73,6 +73,10 @@ import java.util.stream.Stream;
  *   //     .signer(GrantSigners.jwk(senderKey)).altinnPlatformUrl(altinn.platformUrl()) ...
  * }
  * }</pre>
+ *
+ * <p>Size: this is the fake's whole public face (start, registration and every failure knob, each with its Javadoc);
+ * the servers behind it live in their own classes ({@code FakeBroker}'s endpoint groups, {@link FakeMaskinporten},
+ * {@link FakeEvents}, {@link FakeResourceRegistry}, {@link FakeAuthentication}).
  */
 public final class FakeAltinn implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FakeAltinn.class);

@@ -26,6 +26,9 @@ import no.brokerclient.testkit.Http.Reject;
  * list connected to the resource has. Maskinporten then issues system-user tokens for an approved system user to a
  * client listed in the system's {@code clientId} only, with the same {@code externalRef} (else MP-303). Get it from
  * {@link FakeAltinn#authentication()}. Thread-safe.
+ *
+ * <p>Size: one file for the one API it fakes (system register, requests, system users and the approval hooks share
+ * one state and one lock); a split would spread that lock over files.
  */
 public final class FakeAuthentication {
   static final String REGISTER_WRITE = "altinn:authentication/systemregister.write";

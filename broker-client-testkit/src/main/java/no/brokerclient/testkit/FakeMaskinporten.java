@@ -44,6 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ±10 s, no reused {@code jti}, registered scopes), answers with MP-coded errors, and also serves the metadata
  * document and Altinn's token-exchange endpoint. Knobs: latency, queued failures, token lifetime, exchange body
  * form. Records every grant's claims and the peak number of concurrent token requests.
+ *
+ * <p>Size: grant verification (the bulk) is one set of rules Maskinporten applies together; metadata, the exchange and
+ * the knobs are small. Splitting the rules would scatter what a reader checks against Maskinporten's docs.
  */
 public final class FakeMaskinporten implements AutoCloseable {
   /** How the exchange endpoint writes the Altinn token. */

@@ -16,6 +16,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Everything the starter builds, under {@code broker.*}. Checked at start-up by {@link BrokerPropertiesValidator},
  * whose messages name the property. Its {@code toString()} is {@code Object}'s: it never prints a secret.
+ *
+ * <p>Size: Spring's binding and its configuration-metadata processor need a getter and setter per property, with
+ * the Javadoc that becomes the IDE help; the file is that list, nested by group, and no logic.
  */
 @ConfigurationProperties(prefix = "broker")
 public class BrokerProperties {
