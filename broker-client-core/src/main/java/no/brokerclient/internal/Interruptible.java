@@ -20,7 +20,8 @@ import okio.Okio;
  * default). {@link #execute} registers the call with one shared watchdog thread, which polls every {@value
  * #POLL_MILLIS} ms while calls are in flight and {@link Call#cancel() cancels} the call of a thread whose interrupt
  * flag is set; the registration lasts until the response body is closed, so reads of a streamed body are covered
- * too (for the thread that reads it last). The cancelled call's I/O failure, or any failure while the flag is set, becomes a {@link
+ * too (for the thread that reads it last). The cancelled call's I/O failure, or any failure while the flag is set,
+ * becomes a {@link
  * BrokerInterruptedException}; the flag is never cleared. The watchdog is a daemon thread that exits after a second
  * without calls in flight.
  *
