@@ -66,8 +66,8 @@ public final class RunAll {
   public static void main(String[] args) throws Exception {
     // The JDK HTTP server otherwise leaves small answers to Nagle + delayed ACK (about 40 ms each).
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    // Core's test-jar (for the streaming server) also carries a test-only log-capturing SLF4J provider; use the real
-    // one.
+    // Core's test-jar (for the streaming server) also carries a test-only log-capturing SLF4J provider; use the
+    // real one.
     System.setProperty("slf4j.provider", SLF4J_SIMPLE);
     // Maven passes -Dbench.args="--full --write" as one argument.
     List<String> flags = List.of(String.join(" ", args).trim().split("\\s+"));

@@ -64,8 +64,7 @@ import org.slf4j.LoggerFactory;
  * {@link #forBroker()} and {@link #forEvents()} return providers for each target: exchanged Altinn tokens ({@code GET
  * {platform}/authentication/api/v1/exchange/maskinporten}, cached for the lifetime Altinn gave the token, {@code exp
  * − iat}, counted on the local clock from its arrival, so a local clock behind Altinn's never serves an expired token)
- * by default,
- * which is what Altinn's own clients use; Broker also accepts raw Maskinporten tokens ({@link
+ * by default, which is what Altinn's own clients use; Broker also accepts raw Maskinporten tokens ({@link
  * Builder#brokerTokens}). The Events API requires the exchanged token.
  *
  * <h2>Who closes what</h2>
