@@ -3,8 +3,8 @@ package no.brokerclient;
 /**
  * Receives progress of an upload or download. Called on the transferring thread after each chunk (at most every
  * 64 KiB), so keep it cheap; a transfer in parallel parts or ranges calls it from those threads, one call at a time,
- * with the total for the whole file. {@code bytesTransferred} never exceeds a known {@code totalBytes}: a chunk that would
- * pass the declared size fails the transfer before it is reported.
+ * with the total for the whole file. {@code bytesTransferred} never exceeds a known {@code totalBytes}: a chunk that
+ * would pass the declared size fails the transfer before it is reported.
  *
  * <h2>A listener that throws</h2>
  * A {@link RuntimeException} from {@link #onProgress} aborts the transfer: the SDK throws {@link

@@ -57,7 +57,7 @@ class BuilderAndSecretsTest extends MockServerTest {
     try (BrokerClient tt02 = BrokerClient.builder().environment(AltinnEnvironment.TT02)
         .accessTokenProvider(AccessTokenProvider.fixed("x")).roles(Role.SENDER).build();
         BrokerClient prod = BrokerClient.builder().environment(AltinnEnvironment.PRODUCTION)
-        .accessTokenProvider(AccessTokenProvider.fixed("x")).roles(Role.SENDER).build()) {
+            .accessTokenProvider(AccessTokenProvider.fixed("x")).roles(Role.SENDER).build()) {
       assertEquals("https://platform.tt02.altinn.no", tt02.baseUrl());
       assertEquals("https://platform.altinn.no", prod.baseUrl());
     }

@@ -206,7 +206,8 @@ class DownloadTest extends MockServerTest {
   @Test
   void downloadErrorsSurfaceBeforeAnyFileIsCreated() throws Exception {
     server.enqueue(json(200, overviewJson(ID, "UploadProcessing", null, 0)));
-    server.enqueue(problem(403, "Forbidden", "BRO-00007", "The requested file transfer's file is not ready for download."));
+    server.enqueue(
+        problem(403, "Forbidden", "BRO-00007", "The requested file transfer's file is not ready for download."));
     BrokerAccessDeniedException e = assertThrows(BrokerAccessDeniedException.class,
         () -> client.download(ID, dir.resolve("x")));
     assertEquals("BRO-00007", e.errorCode());

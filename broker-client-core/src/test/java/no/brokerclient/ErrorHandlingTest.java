@@ -127,7 +127,8 @@ class ErrorHandlingTest extends MockServerTest {
 
   @Test
   void unauthorizedWithBro00006IsNotRetriedAndMentionsSystemUser() {
-    server.enqueue(problem(401, "Unauthorized", "BRO-00006", "You must use a bearer token that represents a system user"));
+    server.enqueue(
+        problem(401, "Unauthorized", "BRO-00006", "You must use a bearer token that represents a system user"));
     BrokerUnauthorizedException e = assertThrows(BrokerUnauthorizedException.class, () -> client.getOverview(ID));
     assertEquals(1, server.getRequestCount());
     assertTrue(tokens.invalidated.isEmpty());
@@ -165,7 +166,8 @@ class ErrorHandlingTest extends MockServerTest {
     server.enqueue(json(200, overviewJson(ID, "Published", null, 0)));
     client.getOverview(ID);
     assertEquals(1, sleeps.size());
-    assertTrue(sleeps.get(0).compareTo(Duration.ofSeconds(15)) > 0 && sleeps.get(0).compareTo(Duration.ofSeconds(21)) < 0,
+    assertTrue(sleeps.get(0).compareTo(Duration.ofSeconds(15)) > 0
+        && sleeps.get(0).compareTo(Duration.ofSeconds(21)) < 0,
         sleeps.toString());
   }
 

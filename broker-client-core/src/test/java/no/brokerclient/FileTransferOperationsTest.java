@@ -140,7 +140,8 @@ class FileTransferOperationsTest extends MockServerTest {
   @Test
   void upload409WithOverviewShowingOurFileCountsAsSuccess() throws Exception {
     Path file = Files.write(tmp.resolve("f.bin"), new byte[] {1, 2, 3});
-    server.enqueue(problem(409, "Conflict", "BRO-00004", "A file transfer has already been, or attempted to be, created."));
+    server.enqueue(
+        problem(409, "Conflict", "BRO-00004", "A file transfer has already been, or attempted to be, created."));
     server.enqueue(json(200, overviewJson(ID, "Published", Hex.md5(file), 3)));
     UploadResult r = client.upload(ID, file);
     assertEquals(Hex.md5(file), r.md5());
@@ -246,7 +247,8 @@ class FileTransferOperationsTest extends MockServerTest {
   @Test
   void unknownEnumValuesAndExtraFieldsAreTolerated() {
     server.enqueue(json(200, overviewJson(ID, "Quarantined", null, 0).replace("\"published\":null",
-        "\"published\":null,\"newField\":{\"x\":1}").replace("\"currentRecipientFileTransferStatusCode\":\"Initialized\"",
+        "\"published\":null,\"newField\":{\"x\":1}")
+        .replace("\"currentRecipientFileTransferStatusCode\":\"Initialized\"",
         "\"currentRecipientFileTransferStatusCode\":\"Archived\"")));
     FileTransferOverview o = client.getOverview(ID);
     assertEquals("Quarantined", o.fileTransferStatus().value());

@@ -222,6 +222,7 @@ class PartialDownloadTest extends MockServerTest {
   @Test
   void theChecksumOfTheTransferIsPartOfThePartialsName() {
     assertNotEquals(partial(ID, md5(DATA), DATA.length), partial(ID, md5(new byte[1]), DATA.length));
-    assertTrue(partial(ID, md5(DATA), DATA.length).getFileName().toString().matches("\\.out\\.bin\\.[0-9a-f]{16}\\.part"));
+    assertTrue(partial(ID, md5(DATA), DATA.length).getFileName().toString()
+        .matches("\\.out\\.bin\\.[0-9a-f]{16}\\.part"));
   }
 }

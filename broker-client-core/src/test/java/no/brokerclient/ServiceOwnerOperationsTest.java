@@ -130,7 +130,8 @@ class ServiceOwnerOperationsTest extends MockServerTest {
     assertEquals("{\"name\":\"Digdir\"}", r.getBody().utf8());
 
     server.enqueue(problem(409, "Conflict", "BRO-07002", "Service owner already exists"));
-    BrokerConflictException e = assertThrows(BrokerConflictException.class, () -> client.serviceOwner().registerServiceOwner("Digdir"));
+    BrokerConflictException e =
+        assertThrows(BrokerConflictException.class, () -> client.serviceOwner().registerServiceOwner("Digdir"));
     assertEquals("BRO-07002", e.errorCode());
     server.enqueue(empty(502));
     assertThrows(BrokerServerException.class, () -> client.serviceOwner().registerServiceOwner("Digdir"));
@@ -140,7 +141,8 @@ class ServiceOwnerOperationsTest extends MockServerTest {
   @Test
   void getServiceOwnerMapsStorageProviders() throws Exception {
     server.enqueue(json(200, "{\"name\":\"Digdir\",\"storageProviders\":[{\"type\":\"AltinnAzure\","
-        + "\"deploymentStatus\":\"Ready\",\"deploymentEnvironment\":\"Staging\"},{\"type\":\"AltinnAzureWithoutVirusScan\","
+        + "\"deploymentStatus\":\"Ready\",\"deploymentEnvironment\":\"Staging\"},"
+        + "{\"type\":\"AltinnAzureWithoutVirusScan\","
         + "\"deploymentStatus\":\"DeployingResources\",\"deploymentEnvironment\":\"Staging\"}]}"));
     ServiceOwner o = client.serviceOwner().getServiceOwner();
     assertEquals("GET", take().getMethod());
@@ -153,7 +155,8 @@ class ServiceOwnerOperationsTest extends MockServerTest {
   @Test
   void monthlyStatisticsStreamsCsv() throws Exception {
     String csv = "year,month,resourceId,senderVendor,recipientVendor,sender,recipient,totalFileTransfers,uploadCount,"
-        + "totalTransferDownloadAttempts,transfersWithDownloadConfirmed\n2026,7,my-resource,,,991825827,986252932,3,3,4,3\n";
+        + "totalTransferDownloadAttempts,transfersWithDownloadConfirmed\n"
+        + "2026,7,my-resource,,,991825827,986252932,3,3,4,3\n";
     server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/csv").body(csv).build());
     MonthlyStatisticsRequest req = MonthlyStatisticsRequest.builder(YearMonth.of(2026, 7)).resourceId("my-resource")
         .includeVendor(true).build();

@@ -129,9 +129,11 @@ class TelemetryListenerTest {
       assertEquals(Direction.UPLOAD, seen.transfers.get(0).direction());
       assertEquals(10_000, seen.transfers.get(0).bytes());
       assertEquals(id, seen.transfers.get(0).fileTransferId());
-      assertTrue(seen.tokens.stream().anyMatch(t -> t.kind().equals("maskinporten") && t.success()), seen.tokens.toString());
+      assertTrue(seen.tokens.stream().anyMatch(t -> t.kind().equals("maskinporten") && t.success()),
+          seen.tokens.toString());
       assertTrue(seen.tokens.stream().anyMatch(t -> t.kind().equals("altinnTokenExchange") && t.success()));
-      String info = CapturedLogs.lines().stream().filter(l -> l.startsWith("INFO") && l.contains("Uploaded file transfer"))
+      String info = CapturedLogs.lines().stream()
+          .filter(l -> l.startsWith("INFO") && l.contains("Uploaded file transfer"))
           .findFirst().orElseThrow(() -> new AssertionError(CapturedLogs.lines().toString()));
       assertTrue(info.contains(id.toString()) && info.contains("10000 bytes") && info.contains("MiB/s"), info);
     }

@@ -33,8 +33,8 @@ import okhttp3.OkHttpClient;
  *
  * <p>Retries (core's {@link RetryPolicy}): I/O errors, 429 and 503 on every call whose repetition is harmless, and 502
  * and 504 on idempotent ones; never 400, 403 or 412. (Creating a system-user request counts as idempotent: the server
- * answers a repeat with the request it already has.) Errors are the {@link no.brokerclient.BrokerException} tree, with Altinn's problem-details
- * code in {@link no.brokerclient.BrokerApiException#errorCode()}. Thread-safe and immutable.
+ * answers a repeat with the request it already has.) Errors are the {@link no.brokerclient.BrokerException} tree, with
+ * Altinn's problem-details code in {@link no.brokerclient.BrokerApiException#errorCode()}. Thread-safe and immutable.
  */
 public final class AltinnAccessClient implements AutoCloseable {
   private final Builder settings;

@@ -112,7 +112,8 @@ public final class ResourceRegistry {
    * Everything a service owner does to put a Broker service resource into use, safe to rerun: {@link
    * #createOrUpdate}, {@link #uploadPolicy}, registers the organisation as a Broker service owner when Broker does not
    * know it yet, and configures the resource in Broker ({@link
-   * no.brokerclient.ServiceOwnerOperations#updateResource}, which also imports it from the Resource Registry). Access lists come next: {@link AccessLists}.
+   * no.brokerclient.ServiceOwnerOperations#updateResource}, which also imports it from the Resource Registry). Access
+   * lists come next: {@link AccessLists}.
    *
    * @param resource the resource
    * @param policyXml its XACML policy

@@ -47,7 +47,9 @@ final class Report {
     return b.toString();
   }
 
-  /** Replaces the text between the markers {@code <!-- name:start -->} and {@code <!-- name:end -->} in {@code file}. */
+  /**
+   * Replaces the text between the markers {@code <!-- name:start -->} and {@code <!-- name:end -->} in {@code file}.
+   */
   static void writeInto(Path file, String name, String table) throws IOException {
     String start = "<!-- " + name + ":start -->";
     String end = "<!-- " + name + ":end -->";

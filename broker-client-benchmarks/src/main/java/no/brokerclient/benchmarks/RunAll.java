@@ -66,7 +66,8 @@ public final class RunAll {
   public static void main(String[] args) throws Exception {
     // The JDK HTTP server otherwise leaves small answers to Nagle + delayed ACK (about 40 ms each).
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    // Core's test-jar (for the streaming server) also carries a test-only log-capturing SLF4J provider; use the real one.
+    // Core's test-jar (for the streaming server) also carries a test-only log-capturing SLF4J provider; use the
+    // real one.
     System.setProperty("slf4j.provider", SLF4J_SIMPLE);
     // Maven passes -Dbench.args="--full --write" as one argument.
     List<String> flags = List.of(String.join(" ", args).trim().split("\\s+"));
@@ -101,7 +102,8 @@ public final class RunAll {
     }
     String header = "Run " + Instant.now() + " (" + (smoke ? "smoke" : "full") + "), "
         + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "
-        + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+        + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+        + System.getProperty("os.arch");
     Path out = Path.of("target", "benchmark-results.md");
     Files.createDirectories(out.getParent());
     String table = report.markdown(header);
@@ -145,7 +147,8 @@ public final class RunAll {
     Map<String, String> r = new HashMap<>();
     try (StreamingBrokerServer server = new StreamingBrokerServer(size, 22, downloadMd5)) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(java, "-Xmx64m", "-Dslf4j.provider=" + SLF4J_SIMPLE, "-cp", System.getProperty("java.class.path"),
+      Process p = new ProcessBuilder(java, "-Xmx64m", "-Dslf4j.provider=" + SLF4J_SIMPLE, "-cp",
+          System.getProperty("java.class.path"),
           StreamingChild.class.getName(), server.baseUrl(), Long.toString(size), "11", Integer.toString(rounds))
           .redirectErrorStream(true).start();
       String out;
@@ -162,8 +165,8 @@ public final class RunAll {
         r.put(x[0], x[1]);
       }
       if (!uploadMd5.equals(server.uploadedMd5()) || !uploadMd5.equals(r.get("sdkMd5"))) {
-        throw new IllegalStateException("upload MD5 mismatch: expected " + uploadMd5 + ", server " + server.uploadedMd5()
-            + ", SDK " + r.get("sdkMd5"));
+        throw new IllegalStateException("upload MD5 mismatch: expected " + uploadMd5 + ", server "
+            + server.uploadedMd5() + ", SDK " + r.get("sdkMd5"));
       }
     }
     double sdkUp = Double.parseDouble(r.get("sdkUp"));
@@ -183,8 +186,8 @@ public final class RunAll {
     double downSerial = 1 / (1 / rawDown + 1 / md5);
     report.note(String.format("The SDK hashes on a thread of its own; hashing on the transferring thread would bound it"
         + " at 1/(1/raw + 1/MD5): upload %.0f MB/s"
-        + " (SDK reached %.2f of it), download %.0f MB/s (SDK reached %.2f of it). The streaming server runs on the same"
-        + " 2 cores.", upSerial / 1e6, sdkUp / upSerial, downSerial / 1e6, sdkDown / downSerial));
+        + " (SDK reached %.2f of it), download %.0f MB/s (SDK reached %.2f of it). The streaming server runs on the"
+        + " same 2 cores.", upSerial / 1e6, sdkUp / upSerial, downSerial / 1e6, sdkDown / downSerial));
     report.add("Peak heap of the -Xmx64m JVM during both transfers", peak / (1 << 20) + " MiB",
         "max " + max / (1 << 20) + " MiB", "", "bounded (< 64 MiB)", peak < 64L << 20);
   }
@@ -261,21 +264,24 @@ public final class RunAll {
   }
 
   static void tokenCacheKeys(Report report, int keys) throws Exception {
-    System.out.println("Token cache: " + keys + " distinct keys (consumer organisations) at once, 50 ms token endpoint");
+    System.out.println(
+        "Token cache: " + keys + " distinct keys (consumer organisations) at once, 50 ms token endpoint");
     RSAKey key = new RSAKeyGenerator(2048).keyID("bench-kid").generate();
     List<String> orgs = orgs(keys);
     double ours;
     double fiks;
     int oursRequests;
     int fiksRequests;
-    try (FakeMaskinporten fake = new FakeMaskinporten("bench", AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE)) {
+    try (FakeMaskinporten fake =
+        new FakeMaskinporten("bench", AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE)) {
       fake.registerKey("bench-kid", key.toRSAPublicKey());
       fake.latency(50);
       try (Maskinporten mp = Maskinporten.builder().issuer(fake.issuer()).clientId("bench")
           .signer(GrantSigners.jwk(key.toJSONString())).cacheSize(keys + 10).build()) {
         mp.withConsumerOrg(OrganizationNumber.of("991825827")).accessToken(AltinnScopes.SENDER); // warm discovery
         int before = fake.tokenRequests();
-        ours = timeParallel(keys, i -> mp.withConsumerOrg(OrganizationNumber.of(orgs.get(i))).accessToken(AltinnScopes.SENDER));
+        ours = timeParallel(keys,
+            i -> mp.withConsumerOrg(OrganizationNumber.of(orgs.get(i))).accessToken(AltinnScopes.SENDER));
         oursRequests = fake.tokenRequests() - before;
       }
       Maskinportenklient peer = new MaskinportenklientBuilder()
@@ -296,7 +302,8 @@ public final class RunAll {
     report.note("token requests made for " + keys + " keys: ours " + oursRequests + ", fiks " + fiksRequests);
     // The CPU floor: the same race with no endpoint latency. Every token costs an RSA signature on our side (the
     // grant) and one on the fake's (the token), both on this machine's cores.
-    try (FakeMaskinporten fake = new FakeMaskinporten("bench", AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE);
+    try (FakeMaskinporten fake =
+            new FakeMaskinporten("bench", AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE);
         Maskinporten mp = Maskinporten.builder().issuer(fake.issuer()).clientId("bench")
             .signer(GrantSigners.jwk(key.toJSONString())).cacheSize(keys + 10).build()) {
       fake.registerKey("bench-kid", key.toRSAPublicKey());
@@ -351,7 +358,8 @@ public final class RunAll {
     int threads = 64;
     System.out.println("Token cache: " + threads + " threads × " + perThread + " requests for one key");
     RSAKey key = new RSAKeyGenerator(2048).keyID("bench-kid").generate();
-    try (FakeMaskinporten fake = new FakeMaskinporten("bench", AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE)) {
+    try (FakeMaskinporten fake =
+        new FakeMaskinporten("bench", AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_WRITE)) {
       fake.registerKey("bench-kid", key.toRSAPublicKey());
       fake.latency(50);
       double ours;
@@ -368,11 +376,11 @@ public final class RunAll {
       int before = fake.tokenRequests();
       double fiks = hammer(threads, perThread, () -> peer.getAccessToken(fiksRequest(null)));
       int fiksRequests = fake.tokenRequests() - before;
-      report.add(threads + " threads × " + perThread + " calls, one key: token requests made", Integer.toString(requests),
-          Integer.toString(fiksRequests), "", "exactly 1", requests == 1);
+      report.add(threads + " threads × " + perThread + " calls, one key: token requests made",
+          Integer.toString(requests), Integer.toString(fiksRequests), "", "exactly 1", requests == 1);
       report.add(threads + " threads × " + perThread + " calls, one key: throughput",
-          String.format("%,.0f calls/s", ours), String.format("%,.0f calls/s", fiks), String.format("%.1f×", ours / fiks),
-          "reported", true);
+          String.format("%,.0f calls/s", ours), String.format("%,.0f calls/s", fiks),
+          String.format("%.1f×", ours / fiks), "reported", true);
     }
   }
 
@@ -421,8 +429,8 @@ public final class RunAll {
       err.put(name, r.getPrimaryResult().getScoreError());
     }
     double token = ns.get("cachedTokenLookup");
-    report.add("Cached token lookup (JMH, average)", String.format("%.0f ns ± %.0f", token, err.get("cachedTokenLookup")),
-        "", "", "≤ 1 µs", token <= 1000);
+    report.add("Cached token lookup (JMH, average)",
+        String.format("%.0f ns ± %.0f", token, err.get("cachedTokenLookup")), "", "", "≤ 1 µs", token <= 1000);
     double sdk = ns.get("overviewViaBrokerClient");
     double raw = ns.get("overviewViaBareOkHttp");
     report.add("Overview call on loopback: BrokerClient vs bare OkHttp (JMH)",

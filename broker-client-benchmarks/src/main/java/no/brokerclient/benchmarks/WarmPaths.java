@@ -39,8 +39,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class WarmPaths {
   static final UUID ID = UUID.fromString("3fa85f64-5717-4562-b3fc-2c963f66afa6");
   static final String OVERVIEW = "{\"fileTransferId\":\"" + ID + "\",\"resourceId\":\"r\",\"fileName\":\"a.zip\","
-      + "\"sendersFileTransferReference\":\"ref\",\"checksum\":\"9e107d9d372bb6826bd81d3542a419d6\",\"useVirusScan\":true,"
-      + "\"fileTransferSize\":1000,\"fileTransferStatus\":\"Published\",\"fileTransferStatusText\":\"Ready for download\","
+      + "\"sendersFileTransferReference\":\"ref\",\"checksum\":\"9e107d9d372bb6826bd81d3542a419d6\","
+      + "\"useVirusScan\":true,\"fileTransferSize\":1000,\"fileTransferStatus\":\"Published\","
+      + "\"fileTransferStatusText\":\"Ready for download\","
       + "\"fileTransferStatusChanged\":\"2026-08-01T10:15:30.123456+00:00\",\"created\":\"2026-08-01T10:00:00+00:00\","
       + "\"expirationTime\":\"2026-08-31T10:00:00+00:00\",\"sender\":\"0192:991825827\",\"recipients\":[{\"recipient\":"
       + "\"0192:986252932\",\"currentRecipientFileTransferStatusCode\":\"Initialized\","
@@ -122,9 +123,11 @@ public class WarmPaths {
     }
 
     byte[] next() {
-      return ("{\"specversion\":\"1.0\",\"id\":\"" + n.incrementAndGet() + "\",\"source\":\"https://platform.tt02.altinn.no"
+      return ("{\"specversion\":\"1.0\",\"id\":\"" + n.incrementAndGet() + "\","
+          + "\"source\":\"https://platform.tt02.altinn.no"
           + "/broker/api/v1/filetransfer\",\"type\":\"no.altinn.broker.published\",\"subject\":"
-          + "\"urn:altinn:organization:identifier-no:986252932\",\"time\":\"2026-08-18T11:40:51.1234567Z\",\"resource\":"
+          + "\"urn:altinn:organization:identifier-no:986252932\",\"time\":\"2026-08-18T11:40:51.1234567Z\","
+          + "\"resource\":"
           + "\"urn:altinn:resource:my-broker-resource\",\"resourceinstance\":\"" + new UUID(0, n.get()) + "\",\"data\":"
           + "{\"Role\":\"Recipient\"}}").getBytes(StandardCharsets.UTF_8);
     }

@@ -523,8 +523,8 @@ final class Doctor {
       }
       if (!sub.validated()) {
         problems.add("is not validated");
-        fixes.add("the endpoint must answer Altinn's validation event with 2xx; check that " + Commands.redact(sub.endPoint())
-            + " is reachable from Altinn");
+        fixes.add("the endpoint must answer Altinn's validation event with 2xx; check that "
+            + Commands.redact(sub.endPoint()) + " is reachable from Altinn");
       }
       String what = "subscription " + sub.id() + " → " + Commands.redact(sub.endPoint()) + " ("
           + (sub.typeFilter() != null ? sub.typeFilter() : "all types")

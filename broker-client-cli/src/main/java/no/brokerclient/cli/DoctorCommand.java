@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
 
 /** {@code broker doctor}: one line per step of Altinn's common steps, ✓ or ✗ with the fix. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = {"Check the setup step by step: key, Maskinporten metadata and clock, a token per scope set, the"
-        + " Altinn token exchange, Broker and access to the resource, the subscription key and event subscriptions.",
+    description = {
+        "Check the setup step by step: key, Maskinporten metadata and clock, a token per scope set, the"
+            + " Altinn token exchange, Broker and access to the resource, the subscription key and event"
+            + " subscriptions.",
         "Exit code 0 only when every check passes."})
 final class DoctorCommand implements Callable<Integer> {
   private final Context ctx;

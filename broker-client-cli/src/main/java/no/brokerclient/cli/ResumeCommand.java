@@ -25,9 +25,9 @@ import picocli.CommandLine.Parameters;
  * are sent. Without {@code --id} the file transfer is found from the checkpoint's name.
  */
 @Command(name = "resume", mixinStandardHelpOptions = true,
-    description = {"Finish a TUS upload after a crash or restart, from its checkpoint (only the missing bytes are"
-        + " sent).", "The file must be the same, unchanged file. Without --id, the checkpoint for FILE names the"
-        + " file transfer."})
+    description = {
+        "Finish a TUS upload after a crash or restart, from its checkpoint (only the missing bytes are sent).",
+        "The file must be the same, unchanged file. Without --id, the checkpoint for FILE names the file transfer."})
 final class ResumeCommand implements Callable<Integer> {
   private static final Pattern ID = Pattern.compile(
       "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");

@@ -306,7 +306,8 @@ class CliTest {
     UUID unknown = UUID.randomUUID();
     Fixture.Result verbose = f.run("sender", "status", unknown.toString(), "--verbose");
     assertEquals(ExitCode.NOT_FOUND.code, verbose.code());
-    String cause = verbose.err().lines().filter(l -> l.startsWith("  caused by no.brokerclient.BrokerNotFoundException"))
+    String cause = verbose.err().lines()
+        .filter(l -> l.startsWith("  caused by no.brokerclient.BrokerNotFoundException"))
         .findFirst().orElse(verbose.err());
     // The HTTP answer and Broker's trace id (ProblemDetails traceId), as support asks for them.
     assertTrue(cause.matches(".*\\[HTTP 404 GET /broker/api/v1/filetransfer/" + unknown + ", code BRO-\\d+, trace id"

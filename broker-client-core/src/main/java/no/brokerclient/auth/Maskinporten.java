@@ -63,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Altinn tokens</h2>
  * {@link #forBroker()} and {@link #forEvents()} return providers for each target: exchanged Altinn tokens ({@code GET
  * {platform}/authentication/api/v1/exchange/maskinporten}, cached for the lifetime Altinn gave the token, {@code exp
- * − iat}, counted on the local clock from its arrival, so a local clock behind Altinn's never serves an expired token) by default,
- * which is what Altinn's own clients use; Broker also accepts raw Maskinporten tokens ({@link
+ * − iat}, counted on the local clock from its arrival, so a local clock behind Altinn's never serves an expired token)
+ * by default, which is what Altinn's own clients use; Broker also accepts raw Maskinporten tokens ({@link
  * Builder#brokerTokens}). The Events API requires the exchanged token.
  *
  * <h2>Who closes what</h2>
@@ -166,7 +166,8 @@ public final class Maskinporten extends MaskinportenView implements AutoCloseabl
     }
 
     /**
-     * A custom issuer (local test servers). Metadata is read from {@code <issuer>/.well-known/oauth-authorization-server};
+     * A custom issuer (local test servers). Metadata is read from
+     * {@code <issuer>/.well-known/oauth-authorization-server};
      * the token endpoint falls back to {@code <issuer>/token}. Must be {@code https://…}, or {@code http://} on a
      * loopback address only (checked by {@link #build()}).
      *
@@ -370,7 +371,8 @@ public final class Maskinporten extends MaskinportenView implements AutoCloseabl
         throw new IllegalStateException("clientId(...) is required");
       }
       if (signer == null) {
-        throw new IllegalStateException("signer(...) is required, e.g. GrantSigners.pkcs12(...) or GrantSigners.jwk(...)");
+        throw new IllegalStateException(
+            "signer(...) is required, e.g. GrantSigners.pkcs12(...) or GrantSigners.jwk(...)");
       }
       if (signer.keyId() == null && signer.certificateChain().isEmpty()) {
         throw new IllegalStateException("the signer must give a key id (kid) or a certificate chain (x5c)");

@@ -177,7 +177,8 @@ public sealed class MaskinportenView implements AccessTokenProvider permits Mask
 
     String describe() {
       return (systemUserOrg != null ? ", systemUser=" + systemUserOrg : "")
-          + (consumerOrg != null ? ", consumerOrg=" + consumerOrg : "") + (resource != null ? ", resource=" + resource : "");
+          + (consumerOrg != null ? ", consumerOrg=" + consumerOrg : "")
+          + (resource != null ? ", resource=" + resource : "");
     }
   }
 

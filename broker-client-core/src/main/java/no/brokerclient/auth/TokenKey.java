@@ -20,6 +20,7 @@ record TokenKey(String clientId, String issuer, List<String> scopes, String reso
   @Override
   public String toString() {
     return "scopes=" + String.join(" ", scopes) + (systemUserOrg != null ? " systemUser=" + systemUserOrg : "")
-        + (consumerOrg != null ? " consumerOrg=" + consumerOrg : "") + (resource != null ? " resource=" + resource : "");
+        + (consumerOrg != null ? " consumerOrg=" + consumerOrg : "")
+        + (resource != null ? " resource=" + resource : "");
   }
 }

@@ -159,7 +159,8 @@ final class TokenResponses {
         JsonNode n = Json.MAPPER.readTree(text);
         error = n.hasNonNull("error") ? n.get("error").asText() : null;
         description = n.hasNonNull("error_description") ? n.get("error_description").asText()
-            : n.hasNonNull("detail") ? n.get("detail").asText() : n.hasNonNull("title") ? n.get("title").asText() : null;
+            : n.hasNonNull("detail") ? n.get("detail").asText()
+            : n.hasNonNull("title") ? n.get("title").asText() : null;
       } catch (IOException e) {
         description = text;
       }

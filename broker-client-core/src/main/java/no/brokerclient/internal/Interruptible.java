@@ -20,9 +20,9 @@ import okio.Okio;
  * default). {@link #execute} registers the call with one shared watchdog thread, which polls every {@value
  * #POLL_MILLIS} ms while calls are in flight and {@link Call#cancel() cancels} the call of a thread whose interrupt
  * flag is set; the registration lasts until the response body is closed, so reads of a streamed body are covered
- * too (for the thread that reads it last). The cancelled call's I/O failure, or any failure while the flag is set, becomes a {@link
- * BrokerInterruptedException}; the flag is never cleared. The watchdog is a daemon thread that exits after a second
- * without calls in flight.
+ * too (for the thread that reads it last). The cancelled call's I/O failure, or any failure while the flag is set,
+ * becomes a {@link BrokerInterruptedException}; the flag is never cleared. The watchdog is a daemon thread that exits
+ * after a second without calls in flight.
  *
  * <p>A callback run inside OkHttp (a request body's progress listener) that must abort the call throws a {@link
  * CallbackAbort}, an {@link IOException} so that OkHttp closes the connection instead of pooling it half-written;

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * One TUS upload on Broker (§3.4 of the wire contract): the single upload of a whole file, or one part
  * ({@code Upload-Concat: partial}) holding a region of it. Creates it, then PATCHes chunks with {@code Upload-Offset}
  * streamed from the file region ({@link UploadBody#fileRegion}: constant memory), and resumes a broken chunk (I/O
- * error, timeout, 5xx, 409 offset mismatch, 423 locked) from the offset HEAD reports, backing off, since HEAD can lag the
- * last PATCH. A PATCH at or past the end answered 204 is Broker's idempotent completion. Never creates again to
+ * error, timeout, 5xx, 409 offset mismatch, 423 locked) from the offset HEAD reports, backing off, since HEAD can lag
+ * the last PATCH. A PATCH at or past the end answered 204 is Broker's idempotent completion. Never creates again to
  * resume (a second create resets Broker's accepted offset), never sends {@code Upload-Checksum} (Broker answers 460
  * after storing the chunk) nor {@code Upload-Defer-Length} (400). Stops with {@link UploadStalledException} after
  * {@link #MAX_ATTEMPTS_WITHOUT_PROGRESS} attempts in a row that moved nothing. Every request asks the token

@@ -88,7 +88,10 @@ public final class FileTransferSearch {
     return to;
   }
 
-  /** @return {@code true} for oldest first, {@code false} for newest first, {@code null} for Broker's default (newest first) */
+  /**
+   * @return {@code true} for oldest first, {@code false} for newest first, {@code null} for Broker's default (newest
+   *     first)
+   */
   public Boolean orderAscending() {
     return orderAscending;
   }

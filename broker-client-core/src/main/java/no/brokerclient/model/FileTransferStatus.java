@@ -8,7 +8,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The status of a file transfer as a whole ({@code fileTransferStatus}). Happy path: {@code Initialized} → {@code UploadStarted} → {@code UploadProcessing} → {@code Published} → {@code AllConfirmedDownloaded} → {@code Purged}; {@code Failed} is terminal; {@code Cancelled} is defined but never written by Broker today.
+ * The status of a file transfer as a whole ({@code fileTransferStatus}). Happy path: {@code Initialized} →
+ * {@code UploadStarted} → {@code UploadProcessing} → {@code Published} → {@code AllConfirmedDownloaded} →
+ * {@code Purged}; {@code Failed} is terminal; {@code Cancelled} is defined but never written by Broker today.
  *
  * <p>An expandable enumeration: the constants are the values Broker writes today, and {@link #valueOf(String)}
  * accepts any other string the server may add later without failing ({@link #isKnown()} is then {@code false}).
@@ -32,7 +34,8 @@ public final class FileTransferStatus {
   /** {@code Failed}: Upload failed (checksum mismatch, malware, abort); initialize a new transfer. */
   public static final FileTransferStatus FAILED = new FileTransferStatus("Failed");
 
-  private static final Map<String, FileTransferStatus> KNOWN = List.of(INITIALIZED, UPLOAD_STARTED, UPLOAD_PROCESSING, PUBLISHED, CANCELLED, ALL_CONFIRMED_DOWNLOADED, PURGED, FAILED).stream()
+  private static final Map<String, FileTransferStatus> KNOWN = List.of(INITIALIZED, UPLOAD_STARTED, UPLOAD_PROCESSING,
+      PUBLISHED, CANCELLED, ALL_CONFIRMED_DOWNLOADED, PURGED, FAILED).stream()
       .collect(Collectors.toUnmodifiableMap(s -> s.value.toLowerCase(Locale.ROOT), Function.identity()));
 
   private final String value;

@@ -20,9 +20,11 @@ public final class RecipientFileTransferStatus {
   /** {@code DownloadStarted}: The recipient started a download; required before confirming. */
   public static final RecipientFileTransferStatus DOWNLOAD_STARTED = new RecipientFileTransferStatus("DownloadStarted");
   /** {@code DownloadConfirmed}: The recipient confirmed the download. */
-  public static final RecipientFileTransferStatus DOWNLOAD_CONFIRMED = new RecipientFileTransferStatus("DownloadConfirmed");
+  public static final RecipientFileTransferStatus DOWNLOAD_CONFIRMED =
+      new RecipientFileTransferStatus("DownloadConfirmed");
 
-  private static final Map<String, RecipientFileTransferStatus> KNOWN = List.of(INITIALIZED, DOWNLOAD_STARTED, DOWNLOAD_CONFIRMED).stream()
+  private static final Map<String, RecipientFileTransferStatus> KNOWN =
+      List.of(INITIALIZED, DOWNLOAD_STARTED, DOWNLOAD_CONFIRMED).stream()
       .collect(Collectors.toUnmodifiableMap(s -> s.value.toLowerCase(Locale.ROOT), Function.identity()));
 
   private final String value;

@@ -180,7 +180,8 @@ public final class ResourceSettingsUpdate {
             + fileTransferTimeToLive);
       }
       if (purgeFileTransferGracePeriod != null
-          && (purgeFileTransferGracePeriod.isNegative() || purgeFileTransferGracePeriod.compareTo(MAX_GRACE_PERIOD) > 0)) {
+          && (purgeFileTransferGracePeriod.isNegative()
+              || purgeFileTransferGracePeriod.compareTo(MAX_GRACE_PERIOD) > 0)) {
         throw new BrokerValidationException("purgeFileTransferGracePeriod", "must be between zero and 24 hours, got "
             + purgeFileTransferGracePeriod);
       }

@@ -173,7 +173,8 @@ class KeyFormatsTest {
   void pemErrors() {
     assertThrows(AccessTokenException.class, () -> GrantSigners.pem("not a pem", "kid"));
     assertThrows(AccessTokenException.class, () -> GrantSigners.pem(pem("PRIVATE KEY", new byte[] {1, 2}), "kid"));
-    assertThrows(AccessTokenException.class, () -> GrantSigners.pem(pem("ENCRYPTED PRIVATE KEY", new byte[] {1}), "kid"));
+    assertThrows(AccessTokenException.class,
+        () -> GrantSigners.pem(pem("ENCRYPTED PRIVATE KEY", new byte[] {1}), "kid"));
     assertThrows(AccessTokenException.class,
         () -> GrantSigners.pem(pem("PRIVATE KEY", TestKeys.jwk().toRSAPrivateKey().getEncoded()), " "));
   }

@@ -103,7 +103,8 @@ class MaskinportenTest {
 
   @Test
   void systemUserConsumerOrgAndResourceClaims() throws Exception {
-    mp.withSystemUser(OrganizationNumber.of("991825827"), "ref-7").withResource("https://api.example/").accessToken(SENDER);
+    mp.withSystemUser(OrganizationNumber.of("991825827"), "ref-7").withResource("https://api.example/")
+        .accessToken(SENDER);
     JWTClaimsSet g = fake.grants().get(0);
     assertEquals(List.of(Map.of("type", "urn:altinn:systemuser",
         "systemuser_org", Map.of("authority", "iso6523-actorid-upis", "ID", "0192:991825827"),
@@ -112,7 +113,8 @@ class MaskinportenTest {
     mp.withConsumerOrg(OrganizationNumber.of("986252932")).accessToken(SENDER);
     assertEquals("986252932", fake.grants().get(1).getStringClaim("consumer_org"));
     assertThrows(IllegalStateException.class,
-        () -> mp.withConsumerOrg(OrganizationNumber.of("986252932")).withSystemUser(OrganizationNumber.of("991825827")));
+        () -> mp.withConsumerOrg(OrganizationNumber.of("986252932"))
+            .withSystemUser(OrganizationNumber.of("991825827")));
   }
 
   @Test

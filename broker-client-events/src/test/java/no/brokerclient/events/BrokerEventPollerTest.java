@@ -157,7 +157,8 @@ class BrokerEventPollerTest {
   void intervalRespectsSearchRateLimit() {
     var exec = Executors.newSingleThreadScheduledExecutor();
     try {
-      assertThrows(IllegalArgumentException.class, () -> poller(EventRole.RECIPIENT).start(exec, Duration.ofSeconds(1)));
+      assertThrows(IllegalArgumentException.class,
+          () -> poller(EventRole.RECIPIENT).start(exec, Duration.ofSeconds(1)));
     } finally {
       exec.shutdownNow();
     }

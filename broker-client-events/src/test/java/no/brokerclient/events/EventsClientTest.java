@@ -51,7 +51,8 @@ class EventsClientTest {
   EventsClient.Builder builder() {
     return EventsClient.builder().platformUrl(server.url("/").toString())
         .accessTokenProvider(AccessTokenProvider.fixed(TOKEN)).subscriptionKey(KEY)
-        .retryPolicy(RetryPolicy.builder().maxRetries(1).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO).build());
+        .retryPolicy(
+            RetryPolicy.builder().maxRetries(1).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO).build());
   }
 
   @AfterEach
@@ -67,7 +68,8 @@ class EventsClientTest {
   }
 
   static String subscription(int id, String type, boolean validated) {
-    return "{\"id\":" + id + ",\"endPoint\":\"" + ENDPOINT + "\",\"resourceFilter\":\"urn:altinn:resource:my-broker-resource\","
+    return "{\"id\":" + id + ",\"endPoint\":\"" + ENDPOINT + "\","
+        + "\"resourceFilter\":\"urn:altinn:resource:my-broker-resource\","
         + "\"subjectFilter\":\"urn:altinn:organization:identifier-no:991825827\""
         + (type == null ? "" : ",\"typeFilter\":\"" + type + "\"")
         + ",\"consumer\":\"/organisation/991825827\",\"createdBy\":\"/organisation/991825827\","

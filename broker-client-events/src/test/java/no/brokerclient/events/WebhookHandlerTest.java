@@ -160,7 +160,8 @@ class WebhookHandlerTest {
 
   @Test
   void roleFilterSkipsSenderEventsForRecipients() {
-    WebhookHandler h = WebhookHandler.builder().secret(SECRET).listener(received::add).roles(EventRole.RECIPIENT).build();
+    WebhookHandler h =
+        WebhookHandler.builder().secret(SECRET).listener(received::add).roles(EventRole.RECIPIENT).build();
     assertEquals(200, post(h, GOOD, delivery("a", "no.altinn.broker.published", "Sender")).status());
     assertTrue(received.isEmpty());
     assertEquals(200, post(h, GOOD, delivery("b", "no.altinn.broker.published", "Recipient")).status());
@@ -171,9 +172,11 @@ class WebhookHandlerTest {
   void hostileBodiesAre4xx() {
     assertEquals(400, post(handler, GOOD, "not json").status());
     assertEquals(400, post(handler, GOOD, "[1,2,3]").status());
-    assertEquals(400, post(handler, GOOD, "{\"specversion\":\"0.3\",\"id\":\"a\",\"source\":\"s\",\"type\":\"t\"}").status());
+    assertEquals(400,
+        post(handler, GOOD, "{\"specversion\":\"0.3\",\"id\":\"a\",\"source\":\"s\",\"type\":\"t\"}").status());
     assertEquals(400, post(handler, GOOD, "{\"specversion\":\"1.0\",\"source\":\"s\",\"type\":\"t\"}").status());
-    assertEquals(400, post(handler, GOOD, "{\"specversion\":\"1.0\",\"id\":7,\"source\":\"s\",\"type\":\"t\"}").status());
+    assertEquals(400,
+        post(handler, GOOD, "{\"specversion\":\"1.0\",\"id\":7,\"source\":\"s\",\"type\":\"t\"}").status());
     assertEquals(400, post(handler, GOOD, "{\"specversion\":\"1.0\",\"id\":\"a\",\"id\":\"b\",\"source\":\"s\","
         + "\"type\":\"t\"}").status(), "duplicate keys");
     assertEquals(400, post(handler, GOOD, delivery("a", "no.altinn.broker.published", "Sender")
@@ -236,7 +239,8 @@ class WebhookHandlerTest {
 
   @Test
   void missingOptionalFieldsAreTolerated() {
-    String minimal = "{\"specversion\":\"1.0\",\"id\":\"m1\",\"source\":\"https://x\",\"type\":\"no.altinn.broker.published\"}";
+    String minimal =
+        "{\"specversion\":\"1.0\",\"id\":\"m1\",\"source\":\"https://x\",\"type\":\"no.altinn.broker.published\"}";
     assertEquals(200, post(handler, GOOD, minimal).status());
     BrokerEvent e = received.get(0);
     assertNull(e.fileTransferId());

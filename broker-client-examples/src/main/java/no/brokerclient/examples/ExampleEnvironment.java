@@ -228,7 +228,8 @@ public final class ExampleEnvironment implements AutoCloseable {
    * @return a Resource Registry and Authentication client for this environment
    */
   public AltinnAccessClient access(Maskinporten tokens) {
-    AltinnAccessClient.Builder b = AltinnAccessClient.builder().maskinporten(tokens).userAgent("broker-client-examples/1");
+    AltinnAccessClient.Builder b =
+        AltinnAccessClient.builder().maskinporten(tokens).userAgent("broker-client-examples/1");
     if (fake != null) {
       b.platformUrl(fake.platformUrl()).approvalPolling(Duration.ofMillis(50), Duration.ofMillis(500));
     } else {

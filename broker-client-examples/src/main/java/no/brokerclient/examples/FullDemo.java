@@ -69,7 +69,8 @@ public final class FullDemo {
       if (env.isFake()) {
         summary(env.fake(), out);
       }
-      out.println("Demo complete: " + r.size() + " bytes sent, received, verified (MD5 " + r.md5() + ") and confirmed.");
+      out.println("Demo complete: " + r.size() + " bytes sent, received, verified (MD5 " + r.md5()
+          + ") and confirmed.");
       return r;
     } finally {
       scheduler.shutdownNow();

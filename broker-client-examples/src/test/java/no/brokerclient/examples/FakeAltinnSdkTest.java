@@ -126,7 +126,8 @@ class FakeAltinnSdkTest {
   void confirmBeforeDownloadIsBro00019() throws Exception {
     FileTransferOverview sent = sender.send(meta("b.bin").build(), file("b.bin", 10),
         SendOptions.builder().awaitPublished(Duration.ofSeconds(30)).build());
-    BrokerApiException e = assertThrows(BrokerApiException.class, () -> recipient.confirmDownload(sent.fileTransferId()));
+    BrokerApiException e =
+        assertThrows(BrokerApiException.class, () -> recipient.confirmDownload(sent.fileTransferId()));
     assertEquals("BRO-00019", e.errorCode());
   }
 
@@ -203,8 +204,8 @@ class FakeAltinnSdkTest {
     for (int i = 0; i < 200 && fake.calls().stream().filter(c -> c.path().equals(path)).count() < 2; i++) {
       Thread.sleep(5);
     }
-    assertEquals(List.of(200, 206), fake.calls().stream().filter(c -> c.path().equals(path)).map(FakeAltinn.Call::status)
-        .toList());
+    assertEquals(List.of(200, 206),
+        fake.calls().stream().filter(c -> c.path().equals(path)).map(FakeAltinn.Call::status).toList());
   }
 
   @Test
@@ -247,7 +248,8 @@ class FakeAltinnSdkTest {
         SendOptions.builder().awaitPublished(Duration.ofSeconds(30)).build());
     fake.purge(sent.fileTransferId());
     assertEquals(FileTransferStatus.PURGED, sender.getOverview(sent.fileTransferId()).fileTransferStatus());
-    List<String> tail = fake.raisedEvents().stream().map(e -> e.get("type") + "/" + ((Map<?, ?>) e.get("data")).get("Role"))
+    List<String> tail = fake.raisedEvents().stream()
+        .map(e -> e.get("type") + "/" + ((Map<?, ?>) e.get("data")).get("Role"))
         .toList();
     assertTrue(tail.containsAll(List.of("no.altinn.broker.filepurged/Sender",
         "no.altinn.broker.fileneverconfirmeddownloaded/Recipient",

@@ -174,7 +174,8 @@ class ReliabilityMatrixTest {
     assertEquals(1, fake.calls().stream().filter(c -> c.path().endsWith("/upload")).count(), "not repeated");
     assertEquals("Initialized", fake.status(id));
     sender.upload(id, file(1000));
-    row("Connection reset during upload", "upload (stream)", "`BrokerIOException`, requestMayHaveBeenSent; not repeated;"
+    row("Connection reset during upload", "upload (stream)",
+        "`BrokerIOException`, requestMayHaveBeenSent; not repeated;"
         + " transfer still Initialized, a new upload succeeds");
   }
 
@@ -202,7 +203,8 @@ class ReliabilityMatrixTest {
     remember(e);
     assertEquals(1, fake.calls().stream().filter(c -> c.method().equals("POST")
         && c.path().equals("/broker/api/v1/filetransfer")).count());
-    row("502 Bad Gateway", "initialize", "`BrokerServerException` (502) at once; not retried (may have reached Broker)");
+    row("502 Bad Gateway", "initialize",
+        "`BrokerServerException` (502) at once; not retried (may have reached Broker)");
   }
 
   @Test
@@ -281,7 +283,8 @@ class ReliabilityMatrixTest {
           FakeAltinn.Failure.truncateDownloadAfter(1000));
     }
     Path target = dir.resolve("out.bin");
-    BrokerIOException e = assertThrows(BrokerIOException.class, () -> recipient.download(sent.fileTransferId(), target));
+    BrokerIOException e =
+        assertThrows(BrokerIOException.class, () -> recipient.download(sent.fileTransferId(), target));
     remember(e);
     List<Path> left = files();
     assertEquals(1, left.size(), "only the partial file: " + left);
@@ -351,7 +354,8 @@ class ReliabilityMatrixTest {
     }
     var grants = fake.maskinporten().grants().subList(before, fake.maskinporten().grants().size());
     assertEquals(3, grants.size(), "two failures and one success");
-    assertEquals(3, grants.stream().map(com.nimbusds.jwt.JWTClaimsSet::getJWTID).distinct().count(), "a new jti each time");
+    assertEquals(3, grants.stream().map(com.nimbusds.jwt.JWTClaimsSet::getJWTID).distinct().count(),
+        "a new jti each time");
     row("Maskinporten 503 (2×)", "token request", "retried with backoff and a new `jti` each time; succeeded");
   }
 
@@ -644,7 +648,8 @@ class ReliabilityMatrixTest {
     }
     List<String> all = new ArrayList<>(TEXTS);
     all.addAll(CapturedLogs.lines());
-    assertTrue(CapturedLogs.lines().stream().anyMatch(l -> l.startsWith("DEBUG")), "logging at TRACE/DEBUG is captured");
+    assertTrue(CapturedLogs.lines().stream().anyMatch(l -> l.startsWith("DEBUG")),
+        "logging at TRACE/DEBUG is captured");
     for (String line : all) {
       assertFalse(line.contains(SUBSCRIPTION_KEY), "subscription key leaked: " + line);
       assertFalse(line.contains(WEBHOOK_SECRET), "webhook secret leaked: " + line);

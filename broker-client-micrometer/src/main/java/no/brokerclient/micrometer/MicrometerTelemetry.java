@@ -21,7 +21,8 @@ import no.brokerclient.TelemetryListener;
  * <ul>
  *   <li>{@value #HTTP_REQUESTS} (timer): each HTTP attempt; tags {@code operation}, {@code method}, {@code uri},
  *       {@code status} (the code, or {@code IO_ERROR}), {@code outcome} ({@code SUCCESS}, {@code CLIENT_ERROR}, …)</li>
- *   <li>{@value #HTTP_RETRIES} (counter): retries; tags {@code operation}, {@code reason} (a status, or {@code io})</li>
+ *   <li>{@value #HTTP_RETRIES} (counter): retries; tags {@code operation}, {@code reason} (a status, or
+ *       {@code io})</li>
  *   <li>{@value #TOKEN_FETCHES} (timer): token requests with their retries; tags {@code kind}, {@code outcome}
  *       ({@code success}, {@code failure}), {@code error} (exception class, or {@code none})</li>
  *   <li>{@value #CLOCK_OFFSET} (gauge, seconds): Maskinporten's clock minus the local clock, as last measured</li>

@@ -168,7 +168,8 @@ class MicrometerTelemetryTest {
         postWithWrongSecret(hook);
         // A poller with its own window: to it, the published transfer is an event the webhook missed.
         List<BrokerEvent> polled = new CopyOnWriteArrayList<>();
-        BrokerEventPoller.builder().client(recipient).resourceId(RESOURCE).organization(OrganizationNumber.of(RECIPIENT))
+        BrokerEventPoller.builder().client(recipient).resourceId(RESOURCE)
+            .organization(OrganizationNumber.of(RECIPIENT))
             .role(EventRole.RECIPIENT).listener(polled::add).telemetry(tee).build().pollOnce();
         assertEquals(1, polled.size());
         recipient.download(sentId, dir.resolve("out.bin"));
@@ -193,7 +194,8 @@ class MicrometerTelemetryTest {
         .subscriptionKey(SUBSCRIPTION_KEY).telemetry(tee).build();
   }
 
-  static BrokerClient broker(FakeAltinn fake, MaskinportenView tokens, Role role, TelemetryListener tee, RetryPolicy r) {
+  static BrokerClient broker(
+      FakeAltinn fake, MaskinportenView tokens, Role role, TelemetryListener tee, RetryPolicy r) {
     return BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(tokens.forBroker()).roles(role)
         .subscriptionKey(SUBSCRIPTION_KEY).retryPolicy(r).telemetry(tee).build();
   }
@@ -306,7 +308,8 @@ class MicrometerTelemetryTest {
     String section = readme.substring(start, readme.indexOf("\n## ", start + 1) < 0 ? readme.length()
         : readme.indexOf("\n## ", start + 1));
     Map<String, String> documented = new TreeMap<>();
-    Matcher row = Pattern.compile("(?m)^\\| `(brokerclient\\.[a-z.]+)` \\| (\\w+) \\| ([^|]*) \\| ([^|]*) \\|").matcher(section);
+    Matcher row = Pattern.compile("(?m)^\\| `(brokerclient\\.[a-z.]+)` \\| (\\w+) \\| ([^|]*) \\| ([^|]*) \\|")
+        .matcher(section);
     while (row.find()) {
       List<String> tags = Pattern.compile("`([a-z_]+)`").matcher(row.group(3)).results().map(r -> r.group(1))
           .sorted().toList();

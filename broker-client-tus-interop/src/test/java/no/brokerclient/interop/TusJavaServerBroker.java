@@ -316,7 +316,8 @@ public final class TusJavaServerBroker implements AutoCloseable {
   /** The method, honouring {@code X-HTTP-Method-Override} (TUS; tus-java-client sends PATCH as an overridden POST). */
   private static String method(HttpServletRequest req) {
     String override = req.getHeader("X-HTTP-Method-Override");
-    return override != null && !override.isBlank() ? override.trim().toUpperCase(java.util.Locale.ROOT) : req.getMethod();
+    return override != null && !override.isBlank()
+        ? override.trim().toUpperCase(java.util.Locale.ROOT) : req.getMethod();
   }
 
   private static void text(HttpServletResponse resp, int status, String body) throws IOException {

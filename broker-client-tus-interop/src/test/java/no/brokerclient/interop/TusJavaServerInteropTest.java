@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The SDK's TUS client against {@code me.desair.tus:tus-java-server} (not written here) behind {@link
  * TusJavaServerBroker}, through a {@link LoopbackProxy} that can cut connections: sequential and parallel
  * ({@code Upload-Concat}) uploads, a cut mid-PATCH resumed in-process, a restart resumed from the checkpoint, and a
- * checksum mismatch; and the official tus-java-client through the same harness. Every test compares the SHA-256 of what the server stored with the file's.
+ * checksum mismatch; and the official tus-java-client through the same harness. Every test compares the SHA-256 of what
+ * the server stored with the file's.
  */
 class TusJavaServerInteropTest {
   static final int CHUNK = 256 * 1024;

@@ -31,7 +31,8 @@ public class ExampleApplication {
   BrokerEventListener receive(BrokerClient broker, @Value("${app.inbox}") Path inbox) {
     return event -> {
       if (event.type().equals(EventType.PUBLISHED)) {
-        broker.download(event.fileTransferId(), Files.createDirectories(inbox).resolve(event.fileTransferId() + ".txt"));
+        broker.download(event.fileTransferId(),
+            Files.createDirectories(inbox).resolve(event.fileTransferId() + ".txt"));
         broker.confirmDownload(event.fileTransferId());
       }
     };

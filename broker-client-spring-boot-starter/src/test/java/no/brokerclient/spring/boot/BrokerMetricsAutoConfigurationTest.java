@@ -100,7 +100,8 @@ class BrokerMetricsAutoConfigurationTest {
 
   @Test
   void hasASwitch() {
-    runner().withUserConfiguration(Registry.class, Observations.class).withPropertyValues("broker.metrics.enabled=false")
+    runner().withUserConfiguration(Registry.class, Observations.class)
+        .withPropertyValues("broker.metrics.enabled=false")
         .run(ctx -> {
           assertThat(ctx).hasNotFailed().doesNotHaveBean(MicrometerTelemetry.class)
               .doesNotHaveBean("brokerObservationCustomizer");
