@@ -107,8 +107,10 @@ final class FakeAccessLists {
   void route(HttpExchange ex, String[] p) throws Reject, IOException {
     String m = ex.getRequestMethod();
     boolean write = !m.equals("GET") && !m.equals("HEAD");
-    Http.Caller c = Http.caller(altinn.maskinporten(), ex, write ? Set.of(FakeResourceRegistry.LIST_WRITE, FakeResourceRegistry.RESOURCE_ADMIN)
-        : Set.of(FakeResourceRegistry.LIST_READ, FakeResourceRegistry.LIST_WRITE, FakeResourceRegistry.RESOURCE_ADMIN, "altinn:resourceregistry/pdp:accesslist.read"));
+    Http.Caller c = Http.caller(altinn.maskinporten(), ex, write
+        ? Set.of(FakeResourceRegistry.LIST_WRITE, FakeResourceRegistry.RESOURCE_ADMIN)
+        : Set.of(FakeResourceRegistry.LIST_READ, FakeResourceRegistry.LIST_WRITE, FakeResourceRegistry.RESOURCE_ADMIN,
+            "altinn:resourceregistry/pdp:accesslist.read"));
     String owner = owner(c, p[5]);
     int n = p.length;
     synchronized (this) {
@@ -137,7 +139,8 @@ final class FakeAccessLists {
       throw Http.empty(403);
     }
     if (!registry.serviceOwners().containsKey(o)) {
-      throw Http.altinnProblem(400, "STD-00000", "One or more validation errors occurred.", "RR.VLD-00010", "/$PATH/owner");
+      throw Http.altinnProblem(400, "STD-00000", "One or more validation errors occurred.", "RR.VLD-00010",
+          "/$PATH/owner");
     }
     return o;
   }
@@ -146,12 +149,14 @@ final class FakeAccessLists {
     Map<String, List<String>> q = Http.query(ex);
     String include = Http.first(q, "include");
     String resource = Http.first(q, "resource");
-    boolean withConnections = include != null && (include.contains("resources") || include.contains("resource-actions"));
+    boolean withConnections = include != null
+        && (include.contains("resources") || include.contains("resource-actions"));
     if (include != null && include.contains("members")) {
       throw Http.altinnProblem(501, "RR-00000", "Not implemented", null, null);
     }
     if (withConnections && resource == null) {
-      throw Http.altinnProblem(400, "STD-00000", "One or more validation errors occurred.", "RR.VLD-00002", "/$QUERY/resource");
+      throw Http.altinnProblem(400, "STD-00000", "One or more validation errors occurred.", "RR.VLD-00002",
+          "/$QUERY/resource");
     }
     String after = token(Http.first(q, "token"));
     List<AccessList> mine = new ArrayList<>();
@@ -198,7 +203,8 @@ final class FakeAccessLists {
         JsonNode b = Http.readJson(ex, 1 << 16);
         String name = Http.memberText(b, "name");
         if (name == null) {
-          throw Http.altinnProblem(400, "STD-00000", "One or more validation errors occurred.", "RR.VLD-00003", "/name");
+          throw Http.altinnProblem(400, "STD-00000", "One or more validation errors occurred.", "RR.VLD-00003",
+              "/name");
         }
         String description = Http.memberText(b, "description");
         Instant now = altinn.clock().instant();
@@ -363,8 +369,8 @@ final class FakeAccessLists {
         throw Http.altinnProblem(400, "RR-00002", "One or more resource references not found.", null, null);
       }
       if (!owner.equals(r.ownerCode()) && !c.scopes().contains(FakeResourceRegistry.RESOURCE_ADMIN)) {
-        throw Http.altinnProblem(403, "RR-00004", "Cannot create a access-list connection to a resource not owned by the same"
-            + " service-owner as the access-list.", null, null);
+        throw Http.altinnProblem(403, "RR-00004", "Cannot create a access-list connection to a resource not owned by"
+            + " the same service-owner as the access-list.", null, null);
       }
       AccessList l = lists.get(owner + "/" + id);
       if (l == null) {

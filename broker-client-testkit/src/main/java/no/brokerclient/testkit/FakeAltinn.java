@@ -117,8 +117,8 @@ public final class FakeAltinn implements AutoCloseable {
    * @param status the receiver's status, or -1 for a connection failure
    * @param body the JSON delivered
    */
-  public record Delivery(int subscriptionId, String type, String eventId, String fileTransferId, int attempt, int status,
-      String body) {}
+  public record Delivery(int subscriptionId, String type, String eventId, String fileTransferId, int attempt,
+      int status, String body) {}
 
   private record Injected(String method, String pathPrefix, Failure failure) {}
 

@@ -124,7 +124,8 @@ final class FakeBrokerReceive {
     if (searched == null) {
       throw FakeBrokerStore.unknownResource();
     }
-    store.requireAccess(searched, c.org(), null); // Broker asks the PDP for the caller's own org on the resource (any action)
+    // Broker asks the PDP for the caller's own org on the resource (any action).
+    store.requireAccess(searched, c.org(), null);
     String me = "0192:" + c.org();
     List<Map.Entry<Instant, UUID>> hits = new ArrayList<>();
     for (Transfer t : store.transfers()) {
@@ -139,7 +140,8 @@ final class FakeBrokerReceive {
           if (e == null || !e.status().equals(recipientStatus)) {
             continue;
           }
-        } else if ("Sender".equals(role) ? !asSender : "Recipient".equals(role) ? !asRecipient : !(asSender || asRecipient)) {
+        } else if ("Sender".equals(role) ? !asSender
+            : "Recipient".equals(role) ? !asRecipient : !(asSender || asRecipient)) {
           continue;
         }
         if (status != null && !t.status.equals(status)) {

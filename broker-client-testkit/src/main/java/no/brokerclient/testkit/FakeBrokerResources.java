@@ -55,13 +55,13 @@ final class FakeBrokerResources {
       throw Http.problem(400, 22, "Max file transfer size cannot be set higher than 100GB in production because it has"
           + " not yet been tested for it. Contact us @ Slack if you need it.");
     }
-    Duration ttl = duration(Http.memberText(b, "fileTransferTimeToLive"), 14, "Invalid file transfer time to live format. Should"
-        + " follow ISO8601 standard for duration. Example: 'P30D' for 30 days.");
+    Duration ttl = duration(Http.memberText(b, "fileTransferTimeToLive"), 14, "Invalid file transfer time to live"
+        + " format. Should follow ISO8601 standard for duration. Example: 'P30D' for 30 days.");
     if (ttl != null && ttl.compareTo(Duration.ofDays(365)) > 0) {
       throw Http.problem(400, 15, "Time to live cannot exceed 365 days");
     }
-    Duration grace = duration(Http.memberText(b, "purgeFileTransferGracePeriod"), 17, "Invalid grace period format. Should follow"
-        + " ISO8601 standard for duration. Example: 'PT2H' for 2 hours.");
+    Duration grace = duration(Http.memberText(b, "purgeFileTransferGracePeriod"), 17, "Invalid grace period format."
+        + " Should follow ISO8601 standard for duration. Example: 'PT2H' for 2 hours.");
     if (grace != null && grace.compareTo(Duration.ofHours(24)) > 0) {
       throw Http.problem(400, 18, "Grace period cannot exceed 24 hours");
     }

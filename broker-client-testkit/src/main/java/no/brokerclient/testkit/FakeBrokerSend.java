@@ -24,7 +24,8 @@ import no.brokerclient.testkit.Http.Reject;
  * bytes go to {@link FakeBrokerStore#receive}.
  */
 final class FakeBrokerSend {
-  private static final Pattern ACTOR = Pattern.compile("^(?:\\d{4}:\\d{9}|urn:altinn:organization:identifier-no:\\d{9})$");
+  private static final Pattern ACTOR =
+      Pattern.compile("^(?:\\d{4}:\\d{9}|urn:altinn:organization:identifier-no:\\d{9})$");
   private static final Pattern RESOURCE = Pattern.compile("^(?:urn:altinn:resource:)?[^:]{1,255}$");
   private static final Pattern MD5 = Pattern.compile("^[0-9a-f]{32}$");
 

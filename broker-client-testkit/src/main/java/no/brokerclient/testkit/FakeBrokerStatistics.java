@@ -60,8 +60,9 @@ final class FakeBrokerStatistics {
         continue;
       }
       for (RecipientEntry e : t.recipientState.values()) {
-        String key = t.resourceId + "," + (vendor ? t.senderOrg() : "") + "," + (vendor ? Http.digits(e.recipient()) : "")
-            + "," + (endUser ? t.senderOrg() : "") + "," + (endUser ? Http.digits(e.recipient()) : "");
+        String key = t.resourceId + "," + (vendor ? t.senderOrg() : "") + ","
+            + (vendor ? Http.digits(e.recipient()) : "") + "," + (endUser ? t.senderOrg() : "") + ","
+            + (endUser ? Http.digits(e.recipient()) : "");
         int[] v = rows.computeIfAbsent(key, k -> new int[4]);
         v[0]++;
         v[1] += t.blob != null || t.size > 0 ? 1 : 0;

@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Not modelled: creation-with-upload (a create body is discarded), expired bearer tokens being accepted on an
  * active upload, the per-part 50,000-PATCH check, the access check on HEAD and PATCH of an upload without recent
- * activity (Broker then checks access again; the fake checks only the sender). Failure knobs: {@link #cutNextPatchAfter}, {@link
+ * activity (Broker then checks access again; the fake checks only the sender). Failure knobs: {@link
+ * #cutNextPatchAfter}, {@link
  * #dropNextCompletingPatchResponse}, {@link #dropNextFinalResponse}, {@link #storeDelay}; {@link
  * FakeAltinn#failNext} reaches TUS requests too (503, dropped connections, stalls). {@link #bytesReceived} counts
  * every PATCH body byte the server read, for "bytes re-sent" assertions. Thread-safe. Get it from {@link

@@ -214,8 +214,8 @@ final class FakeEvents implements FakeBrokerStore.EventSink {
     if (!permitted) {
       throw Http.jsonString(403, "Not authorized to create a subscription for resource " + resource + ".");
     }
-    Sub candidate = new Sub(0, endPoint, source, resource, subject, Http.memberText(b, "typeFilter"), subunits, consumer,
-        altinn.clock().instant());
+    Sub candidate = new Sub(0, endPoint, source, resource, subject, Http.memberText(b, "typeFilter"), subunits,
+        consumer, altinn.clock().instant());
     Sub sub = subs.values().stream().filter(s -> s.sameAs(candidate)).findFirst().orElse(null);
     if (sub == null) {
       sub = new Sub(ids.incrementAndGet(), endPoint, source, resource, subject, candidate.typeFilter, subunits,
@@ -307,7 +307,8 @@ final class FakeEvents implements FakeBrokerStore.EventSink {
       if (s.validated && s.resourceFilter.equals(e.get("resource"))
           && (s.subjectFilter == null || s.subjectFilter.equals(subject))
           && (s.typeFilter == null || s.typeFilter.equals(fullType))
-          && (s.sourceFilter == null || e.get("source").toString().startsWith(s.sourceFilter.replaceAll("/file$", "/")))) {
+          && (s.sourceFilter == null
+              || e.get("source").toString().startsWith(s.sourceFilter.replaceAll("/file$", "/")))) {
         deliver(s, e, 0, () -> { });
       }
     }

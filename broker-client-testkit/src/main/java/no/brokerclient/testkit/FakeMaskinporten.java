@@ -431,7 +431,7 @@ public final class FakeMaskinporten implements AutoCloseable {
       }
       String token = sign(tb.build());
       return new String[] {"200", "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":"
-          + tokenLifetimeSeconds + ",\"scope\":\"" + scopeText + "\"}"};
+            + tokenLifetimeSeconds + ",\"scope\":\"" + scopeText + "\"}"};
     } catch (JOSEException e) {
       return err(500, "server_error", null, e.getMessage());
     }
@@ -549,7 +549,7 @@ public final class FakeMaskinporten implements AutoCloseable {
     String trace = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     String description = (mp != null ? mp + " " : "") + text + " (trace_id: " + trace + ")";
     return new String[] {Integer.toString(status), "{\"error\":\"" + error + "\",\"error_description\":\""
-        + description.replace("\"", "'") + "\"}"};
+          + description.replace("\"", "'") + "\"}"};
   }
 
   /** The token request's form, the last value of each name. */

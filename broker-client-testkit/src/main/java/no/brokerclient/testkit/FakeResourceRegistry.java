@@ -18,7 +18,8 @@ import no.brokerclient.testkit.Http.Reject;
  * GET, policy upload) and access lists (lists, members, resource connections) with weak ETags, {@code If-Match} /
  * {@code If-None-Match} (412, 304), the 100-member cap, the register lookup (400 RR-00001 fails the whole request),
  * version-bound continuation tokens (412 when the list changes between pages), and the list-of-lists next link
- * that drops {@code resource} and misspells {@code include} (the access lists are {@link FakeAccessLists}). Only organisations registered with {@link
+ * that drops {@code resource} and misspells {@code include} (the access lists are {@link FakeAccessLists}). Only
+ * organisations registered with {@link
  * #serviceOwner} may manage access lists, and only under their own org code. Get it from {@link
  * FakeAltinn#resourceRegistry()}. Thread-safe.
  */

@@ -87,7 +87,8 @@ final class Http {
     Object details = c.getClaim("authorization_details");
     if (details instanceof List<?> list) {
       for (Object o : list) {
-        if (o instanceof Map<?, ?> d && d.get("systemuser_org") instanceof Map<?, ?> su && su.get("ID") instanceof String id) {
+        if (o instanceof Map<?, ?> d && d.get("systemuser_org") instanceof Map<?, ?> su
+            && su.get("ID") instanceof String id) {
           return digits(id);
         }
       }
@@ -170,7 +171,8 @@ final class Http {
 
   static Reject problem(int status, int code, String detail) {
     ObjectNode n = JSON.createObjectNode();
-    n.put("type", "https://tools.ietf.org/html/rfc9110#section-15." + (status >= 500 ? "6." : "5.") + (status % 100 + 1));
+    n.put("type", "https://tools.ietf.org/html/rfc9110#section-15." + (status >= 500 ? "6." : "5.")
+        + (status % 100 + 1));
     n.put("title", title(status));
     n.put("status", status);
     n.put("detail", detail);
@@ -248,7 +250,8 @@ final class Http {
   }
 
   static void sendJson(HttpExchange ex, int status, Object value) throws IOException {
-    sendText(ex, status, "application/json; charset=utf-8", value instanceof String s ? s : JSON.writeValueAsString(value));
+    sendText(ex, status, "application/json; charset=utf-8",
+        value instanceof String s ? s : JSON.writeValueAsString(value));
   }
 
   static void sendText(HttpExchange ex, int status, String contentType, String body) throws IOException {

@@ -80,7 +80,8 @@ class FakeAltinnTest {
   }
 
   static String initialize(FakeAltinn altinn, String checksum, String fileName) throws Exception {
-    String body = "{\"fileName\":" + JSON.writeValueAsString(fileName) + ",\"resourceId\":\"raw-resource\",\"sendersFileTransferReference\":\"r1\","
+    String body = "{\"fileName\":" + JSON.writeValueAsString(fileName) + ",\"resourceId\":\"raw-resource\","
+        + "\"sendersFileTransferReference\":\"r1\","
         + "\"sender\":\"0192:991825827\",\"recipients\":[\"0192:986252932\"]"
         + (checksum == null ? "" : ",\"checksum\":\"" + checksum + "\"") + ",\"disableVirusScan\":true}";
     HttpResponse<String> r = call("POST", altinn.platformUrl() + "/broker/api/v1/filetransfer", senderToken,
@@ -116,7 +117,8 @@ class FakeAltinnTest {
     assertEquals(409, again.statusCode());
     assertEquals("BRO-00004", JSON.readTree(again.body()).get("code").asText());
     HttpResponse<InputStream> down = HTTP.send(HttpRequest.newBuilder(URI.create(altinn.platformUrl()
-        + "/broker/api/v1/filetransfer/" + id + "/download")).header("Authorization", "Bearer " + recipientToken).build(),
+        + "/broker/api/v1/filetransfer/" + id + "/download")).header("Authorization", "Bearer " + recipientToken)
+        .build(),
         HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, down.statusCode());
     try (InputStream in = down.body()) {
@@ -165,7 +167,8 @@ class FakeAltinnTest {
           .append("\"\r\n\r\n").append(f[1]).append("\r\n");
     }
     String content = "x".repeat(200_000) + "\r\n--not-the-boundary";
-    b.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"FileTransfer\"; filename=\"mp.txt\""
+    b.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"FileTransfer\";"
+        + " filename=\"mp.txt\""
         + "\r\nContent-Type: application/octet-stream\r\n\r\n").append(content).append("\r\n--").append(boundary)
         .append("--\r\n");
     HttpResponse<String> r = call("POST", altinn.platformUrl() + "/broker/api/v1/filetransfer/upload", senderToken,

@@ -199,6 +199,8 @@ class FakeBrokerTusTest {
   @Test
   void headLagsPatchAndTheCompletingPatchHoldsTheLock() throws Exception {
     altinn.tus().storeDelay(Duration.ofSeconds(2));
+    // The last HEAD must come before the asynchronous finalize: once Published, Broker answers HEAD with 409.
+    altinn.tus().finalizeDelay(Duration.ofSeconds(30));
     String id = initialize(altinn, null);
     String path = FakeBrokerTus.PATH + id;
     assertEquals(201, create(id, DATA.length).statusCode());

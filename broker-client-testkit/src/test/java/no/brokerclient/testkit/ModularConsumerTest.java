@@ -26,7 +26,8 @@ class ModularConsumerTest {
     List<String> modulePath = new ArrayList<>();
     modulePath.add(testkit.toString());
     Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> e.endsWith(".jar") && !e.contains("junit") && !e.contains("opentest4j") && !e.contains("apiguardian"))
+        .filter(e -> e.endsWith(".jar") && !e.contains("junit") && !e.contains("opentest4j")
+            && !e.contains("apiguardian"))
         .forEach(modulePath::add);
 
     Path src = Files.createDirectories(dir.resolve("src/consumer"));
