@@ -52,7 +52,8 @@ import no.brokerclient.durable.internal.Requests;
  * minutes, so seconds of skew are harmless).
  *
  * <p>Size: every SQL statement of the schema, for both PostgreSQL and H2, lives here on purpose, so one file shows
- * what the store does to the database (claims, leases, the upload checkpoints are in {@link JdbcUploadCheckpointStore}).
+ * what the store does to the database (claims, leases; the upload checkpoints are in {@link
+ * JdbcUploadCheckpointStore}).
  */
 public final class JdbcDurableStore implements DurableStore, AutoCloseable {
   /** The schema version this SDK writes and reads: 1 inbox and outbox, 2 upload checkpoints. */
