@@ -3,8 +3,8 @@ package no.brokerclient.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import no.brokerclient.Role;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code broker doctor}: one line per step of Altinn's common steps, ✓ or ✗ with the fix. */
@@ -13,20 +13,14 @@ import picocli.CommandLine.Option;
         + " Altinn token exchange, Broker and access to the resource, the subscription key and event subscriptions.",
         "Exit code 0 only when every check passes."})
 final class DoctorCommand extends SessionCommand {
-  @Option(names = "--role", paramLabel = "ROLE",
-      description = "sender, recipient or service-owner (BROKER_ROLE; default sender)")
-  String role;
+  @Mixin
+  RoleOption role;
 
   @Option(names = "--json", description = "print the report as JSON")
   boolean json;
 
   @Option(names = "--no-events", negatable = false, description = "skip the event-subscription checks")
   boolean noEvents;
-
-  @Override
-  String roleFlag() {
-    return role;
-  }
 
   @Override
   int run(Session s) {

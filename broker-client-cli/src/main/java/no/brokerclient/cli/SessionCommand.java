@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import no.brokerclient.Role;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * Base of the commands that work in a {@link Session}: the {@link Context}, the {@link CommonOptions}, and the order
@@ -14,9 +17,11 @@ abstract class SessionCommand implements Callable<Integer> {
   Context ctx;
   @Mixin
   CommonOptions common;
+  @Spec
+  CommandSpec spec;
   private final Role role;
 
-  /** For a session that acts as the role {@link #roleFlag()}, then {@code BROKER_ROLE}, then sender names. */
+  /** For a session that acts as the role the {@code --role} flag, then {@code BROKER_ROLE}, then sender names. */
   SessionCommand() {
     this(null);
   }
@@ -26,9 +31,10 @@ abstract class SessionCommand implements Callable<Integer> {
     this.role = role;
   }
 
-  /** @return the command's {@code --role} flag; by default it has none */
-  String roleFlag() {
-    return null;
+  /** @return the command's {@code --role} flag (its own or a {@link RoleOption}); null when unset or it has none */
+  private String roleFlag() {
+    OptionSpec flag = spec.findOption("--role");
+    return flag == null ? null : flag.getValue();
   }
 
   /** Checks the arguments before the session opens; by default there is nothing to check. */

@@ -6,6 +6,7 @@ import no.brokerclient.events.EnsureResult;
 import no.brokerclient.events.EventSubscriptions;
 import no.brokerclient.events.Subscription;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,14 +17,8 @@ import picocli.CommandLine.Parameters;
 final class SubscriptionsCommand {
   /** Options of every subscriptions command. */
   abstract static class Base extends SessionCommand {
-    @Option(names = "--role", paramLabel = "ROLE",
-        description = "sender, recipient or service-owner (BROKER_ROLE; default sender)")
-    String role;
-
-    @Override
-    final String roleFlag() {
-      return role;
-    }
+    @Mixin
+    RoleOption role;
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List this client's subscriptions.")

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import no.brokerclient.Role;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code broker token --scopes …}: gets a token and prints its claims; the token itself only on request. */
@@ -19,18 +19,12 @@ final class TokenCommand extends SessionCommand {
   @Option(names = "--scopes", split = ",", arity = "1..*", paramLabel = "SCOPE",
       description = "scopes (default: the role's Broker scopes)")
   List<String> scopes;
-  @Option(names = "--role", paramLabel = "ROLE",
-      description = "sender, recipient or service-owner (BROKER_ROLE; default sender)")
-  String role;
+  @Mixin
+  RoleOption role;
   @Option(names = "--altinn", description = "exchange for an Altinn token first")
   boolean altinn;
   @Option(names = "--print-token", description = "also print the token (a secret: keep it out of logs)")
   boolean printToken;
-
-  @Override
-  String roleFlag() {
-    return role;
-  }
 
   @Override
   int run(Session s) throws java.io.IOException {

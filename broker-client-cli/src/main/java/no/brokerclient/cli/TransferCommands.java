@@ -64,6 +64,7 @@ final class TransferCommands {
   @Command(name = "search", aliases = "list", mixinStandardHelpOptions = true,
       description = "Search file transfers on the resource (Broker's filters) and show them as a table or JSON.")
   static final class Search extends SessionCommand {
+    /** Read by {@link SessionCommand}. */
     @Option(names = "--role", paramLabel = "ROLE", description = "sender or recipient (BROKER_ROLE; default sender)")
     String role;
     @Option(names = "--status", paramLabel = "STATUS", converter = StatusConverter.class,
@@ -80,11 +81,6 @@ final class TransferCommands {
     boolean ascending;
     @Option(names = "--json", description = "print JSON")
     boolean json;
-
-    @Override
-    String roleFlag() {
-      return role;
-    }
 
     @Override
     int run(Session s) {
