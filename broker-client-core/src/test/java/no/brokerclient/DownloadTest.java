@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import no.brokerclient.auth.AltinnScopes;
@@ -49,6 +50,12 @@ class DownloadTest extends MockServerTest {
         .body(new Buffer().write(body)).build();
   }
 
+  /** Queues the overview of a Published file transfer {@link #ID} of {@code data} (with its MD5), then {@code data}. */
+  static void enqueuePublished(MockWebServer server, byte[] data) {
+    server.enqueue(json(200, overviewJson(ID, "Published", md5(data), data.length)));
+    server.enqueue(octets(200, data));
+  }
+
   List<Path> files() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.toList();
@@ -58,8 +65,7 @@ class DownloadTest extends MockServerTest {
   @Test
   void downloadVerifiesMd5AndMovesIntoPlace() throws Exception {
     byte[] data = data(300_000);
-    server.enqueue(json(200, overviewJson(ID, "Published", md5(data), data.length)));
-    server.enqueue(octets(200, data));
+    enqueuePublished(server, data);
     Path target = dir.resolve("out.bin");
     DownloadResult r = client.download(ID, target);
     assertArrayEquals(data, Files.readAllBytes(target));
@@ -178,8 +184,7 @@ class DownloadTest extends MockServerTest {
   @Test
   void openDownloadVerifiesAtEndOfStream() throws Exception {
     byte[] data = data(70_000);
-    server.enqueue(json(200, overviewJson(ID, "Published", md5(data), data.length)));
-    server.enqueue(octets(200, data));
+    enqueuePublished(server, data);
     try (FileTransferDownload in = client.openDownload(ID)) {
       assertEquals("report.zip", in.overview().fileName());
       assertArrayEquals(data, in.readAllBytes());
@@ -217,8 +222,7 @@ class DownloadTest extends MockServerTest {
   @Test
   void progressIsReported() throws Exception {
     byte[] data = data(200_000);
-    server.enqueue(json(200, overviewJson(ID, "Published", md5(data), data.length)));
-    server.enqueue(octets(200, data));
+    enqueuePublished(server, data);
     long[] last = new long[2];
     client.download(ID, dir.resolve("x"), (done, total) -> {
       last[0] = done;

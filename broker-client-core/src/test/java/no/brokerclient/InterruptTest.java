@@ -24,13 +24,11 @@ import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.internal.Sleeper;
 import no.brokerclient.model.FileTransferStatus;
-import no.brokerclient.testing.Connections;
+import no.brokerclient.testing.SharedPool;
 import no.brokerclient.testing.SilentPeer;
 import no.brokerclient.testing.SilentPeer.Reply;
 import no.brokerclient.testing.TestKeys;
 import no.brokerclient.testkit.FakeMaskinporten;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,8 +44,7 @@ class InterruptTest {
   static final Duration BOUND = Duration.ofSeconds(10);
 
   @TempDir Path dir;
-  final ConnectionPool pool = new ConnectionPool();
-  final OkHttpClient shared = new OkHttpClient.Builder().connectionPool(pool).build();
+  final SharedPool shared = new SharedPool();
   SilentPeer peer;
   BrokerClient client;
 
@@ -59,8 +56,7 @@ class InterruptTest {
     if (peer != null) {
       peer.close();
     }
-    shared.dispatcher().executorService().shutdown();
-    pool.evictAll();
+    shared.close();
   }
 
   /** What the interrupted thread saw. */
@@ -125,7 +121,7 @@ class InterruptTest {
 
   BrokerClient client(String baseUrl, Sleeper sleeper) {
     client = BrokerClient.builder().baseUrl(baseUrl).accessTokenProvider(AccessTokenProvider.fixed("t"))
-        .roles(Role.SENDER, Role.RECIPIENT).httpClient(shared).readTimeout(Duration.ofSeconds(120))
+        .roles(Role.SENDER, Role.RECIPIENT).httpClient(shared.client()).readTimeout(Duration.ofSeconds(120))
         .retryPolicy(RetryPolicy.builder().maxRetries(2).build()).sleeper(sleeper).build();
     return client;
   }
@@ -156,7 +152,7 @@ class InterruptTest {
     BrokerInterruptedException e = assertInterrupted(o);
     assertTrue(e.getMessage().contains("GET /broker/api/v1/filetransfer/" + ID), e.getMessage());
     assertEquals(1, peer.pendingRequests(), "sent once, not retried after the interrupt");
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 
   @Test
@@ -166,7 +162,7 @@ class InterruptTest {
     BrokerClient c = client(peer(seen, h -> Reply.silence()).baseUrl(), Sleeper.SYSTEM);
     Outcome o = interruptWhileBlocked(() -> c.upload(ID, file), seen);
     assertTrue(assertInterrupted(o).getMessage().contains("POST /broker/api/v1/filetransfer/" + ID + "/upload"));
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 
   @Test
@@ -180,7 +176,7 @@ class InterruptTest {
     assertFalse(Files.exists(target), "no file at the target");
     assertTrue(files().stream().allMatch(f -> f.getFileName().toString().endsWith(".part")), "only a partial: "
         + files());
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 
   @Test
@@ -199,7 +195,7 @@ class InterruptTest {
     }, seen);
     assertInterrupted(o);
     assertEquals(10_000, read[0], "every byte sent was read before the stall");
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 
   @Test
@@ -210,7 +206,7 @@ class InterruptTest {
       Outcome o = interruptWhileBlocked(() -> in.transferTo(java.io.OutputStream.nullOutputStream()), seen);
       assertInterrupted(o);
     }
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 
   @Test
@@ -259,11 +255,11 @@ class InterruptTest {
     });
     base[0] = peer.baseUrl();
     try (Maskinporten mp = Maskinporten.builder().issuer(base[0]).clientId("c")
-        .signer(GrantSigners.jwk(TestKeys.jwk().toJSONString())).httpClient(shared).build()) {
+        .signer(GrantSigners.jwk(TestKeys.jwk().toJSONString())).httpClient(shared.client()).build()) {
       Outcome o = interruptWhileBlocked(() -> mp.accessToken(AltinnScopes.SENDER), tokenSeen);
       assertTrue(assertInterrupted(o).getMessage().contains("Maskinporten token endpoint"), o.thrown().getMessage());
     }
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 
   @Test
@@ -274,12 +270,12 @@ class InterruptTest {
       CountDownLatch seen = new CountDownLatch(1);
       String platform = peer(seen, h -> Reply.silence()).baseUrl();
       try (Maskinporten mp = Maskinporten.builder().issuer(fake.issuer()).clientId("c")
-          .signer(GrantSigners.jwk(TestKeys.jwk().toJSONString())).altinnPlatformUrl(platform).httpClient(shared)
-          .build()) {
+          .signer(GrantSigners.jwk(TestKeys.jwk().toJSONString())).altinnPlatformUrl(platform)
+          .httpClient(shared.client()).build()) {
         Outcome o = interruptWhileBlocked(() -> mp.forBroker().accessToken(AltinnScopes.SENDER), seen);
         assertTrue(assertInterrupted(o).getMessage().contains("Altinn token exchange"), o.thrown().getMessage());
       }
     }
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 }

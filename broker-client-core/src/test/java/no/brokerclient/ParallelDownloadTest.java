@@ -21,19 +21,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import no.brokerclient.auth.GrantSigners;
-import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.internal.FileDownload;
 import no.brokerclient.internal.Hex;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferInitialize;
 import no.brokerclient.model.OrganizationNumber;
-import no.brokerclient.testing.Connections;
+import no.brokerclient.testing.FakeParties;
+import no.brokerclient.testing.FakeSetup;
+import no.brokerclient.testing.SharedPool;
 import no.brokerclient.testing.Threads;
 import no.brokerclient.testkit.FakeAltinn;
 import no.brokerclient.testkit.FakeAltinn.Failure;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,20 +43,18 @@ import org.junit.jupiter.api.io.TempDir;
  * every range at once, leaving no thread, no busy connection and no file at the target.
  */
 class ParallelDownloadTest {
-  static final String SENDER = "991825827";
-  static final String RECIPIENT = "986252932";
+  static final String SENDER = FakeParties.SENDER;
+  static final String RECIPIENT = FakeParties.RECIPIENT;
   static final int SIZE = (4 << 20) + 12_345; // 4 ranges of just over 1 MiB
   static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
   static final Duration BOUND = Duration.ofSeconds(30);
 
   @TempDir Path dir;
   FakeAltinn fake;
-  Maskinporten senderTokens;
-  Maskinporten recipientTokens;
+  FakeParties parties;
   BrokerClient sender;
   BrokerClient recipient;
-  final ConnectionPool pool = new ConnectionPool();
-  final OkHttpClient http = new OkHttpClient.Builder().connectionPool(pool).build();
+  final SharedPool http = new SharedPool();
   Path file;
   UUID id;
 
@@ -66,15 +62,10 @@ class ParallelDownloadTest {
   void start() throws Exception {
     fake = FakeAltinn.start();
     fake.virusScanDelay(Duration.ofMillis(20));
-    fake.resource("ranges-resource", "974760673", SENDER, RECIPIENT);
-    senderTokens = tokens("ranges-sender", SENDER, "altinn:broker.write");
-    recipientTokens = tokens("ranges-recipient", RECIPIENT, "altinn:broker.read");
-    RetryPolicy fast = RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(10))
-        .maxBackoff(Duration.ofMillis(100)).maxRetryAfter(Duration.ofSeconds(1)).build();
-    sender = BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(senderTokens.forBroker())
-        .roles(Role.SENDER).retryPolicy(fast).build();
-    recipient = BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(recipientTokens.forBroker())
-        .roles(Role.RECIPIENT).retryPolicy(fast).httpClient(http).readTimeout(Duration.ofSeconds(120))
+    parties = new FakeParties(fake, "ranges");
+    RetryPolicy fast = FakeSetup.fastRetries(Duration.ofMillis(100), Duration.ofSeconds(1));
+    sender = parties.sender().retryPolicy(fast).build();
+    recipient = parties.recipient().retryPolicy(fast).httpClient(http.client()).readTimeout(Duration.ofSeconds(120))
         .downloadRanges(4).build();
     byte[] b = new byte[SIZE];
     new Random(11).nextBytes(b);
@@ -85,21 +76,13 @@ class ParallelDownloadTest {
     fake.clearCalls();
   }
 
-  Maskinporten tokens(String clientId, String org, String scope) {
-    return Maskinporten.builder().issuer(fake.maskinportenIssuer()).clientId(clientId)
-        .signer(GrantSigners.jwk(fake.client(clientId, org, "altinn:authorization:pdp", scope)))
-        .altinnPlatformUrl(fake.platformUrl()).build();
-  }
-
   @AfterEach
   void stop() {
     sender.close();
     recipient.close();
-    senderTokens.close();
-    recipientTokens.close();
+    parties.close();
     fake.close();
-    http.dispatcher().executorService().shutdown();
-    pool.evictAll();
+    http.close();
   }
 
   static String sha256(Path p) throws Exception {
@@ -161,7 +144,7 @@ class ParallelDownloadTest {
     assertEquals(SIZE, seen.get(seen.size() - 1));
     assertFalse(rangeThreadAlive(), "no range thread left");
     assertEquals(List.of("out.bin"), filesInDir(), "no partial left");
-    Connections.assertNoneInUse(pool);
+    http.assertNoneInUse();
   }
 
   @Test
@@ -216,7 +199,7 @@ class ParallelDownloadTest {
     assertInstanceOf(BrokerInterruptedException.class, thrown.get(), () -> "got " + thrown.get());
     assertTrue(flag.get(), "the interrupt flag stays set");
     assertFalse(rangeThreadAlive(), "every range thread ended before download returned");
-    Connections.assertNoneInUse(pool);
+    http.assertNoneInUse();
     assertFalse(Files.exists(target), "no file at the target");
     Path partial = new FileDownload(id, target.toAbsolutePath(), Hex.md5(file), SIZE).partialPath();
     long kept = Files.size(partial);

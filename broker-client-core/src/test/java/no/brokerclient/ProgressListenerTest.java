@@ -1,8 +1,7 @@
 package no.brokerclient;
 
 import static no.brokerclient.DownloadTest.data;
-import static no.brokerclient.DownloadTest.md5;
-import static no.brokerclient.DownloadTest.octets;
+import static no.brokerclient.DownloadTest.enqueuePublished;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import no.brokerclient.testing.Connections;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
+import no.brokerclient.testing.SharedPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,19 +30,17 @@ class ProgressListenerTest extends MockServerTest {
   static final IllegalStateException BOOM = new IllegalStateException("listener bug");
 
   @TempDir Path dir;
-  final ConnectionPool pool = new ConnectionPool();
-  final OkHttpClient shared = new OkHttpClient.Builder().connectionPool(pool).build();
+  final SharedPool shared = new SharedPool();
 
   @BeforeEach
   void sharedPool() {
     client.close();
-    client = builder().httpClient(shared).build();
+    client = builder().httpClient(shared.client()).build();
   }
 
   @AfterEach
   void closePool() {
-    shared.dispatcher().executorService().shutdown();
-    pool.evictAll();
+    shared.close();
   }
 
   static ProgressListener throwingAfter(long bytes) {
@@ -65,29 +60,27 @@ class ProgressListenerTest extends MockServerTest {
   @Test
   void aThrowingListenerAbortsADownloadToAFile() throws Exception {
     byte[] data = data(500_000);
-    server.enqueue(json(200, overviewJson(ID, "Published", md5(data), data.length)));
-    server.enqueue(octets(200, data));
+    enqueuePublished(server, data);
     Path target = dir.resolve("out.bin");
     ProgressListenerException e = assertThrows(ProgressListenerException.class,
         () -> client.download(ID, target, throwingAfter(100_000)));
     assertSame(BOOM, e.getCause());
     assertFalse(Files.exists(target), "no file at the target");
     assertEquals(2, server.getRequestCount(), "not retried");
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
     assertClientStillWorks();
   }
 
   @Test
   void aThrowingListenerAbortsAStreamedDownload() throws Exception {
     byte[] data = data(500_000);
-    server.enqueue(json(200, overviewJson(ID, "Published", md5(data), data.length)));
-    server.enqueue(octets(200, data));
+    enqueuePublished(server, data);
     try (InputStream in = client.openDownload(ID, throwingAfter(100_000))) {
       ProgressListenerException e = assertThrows(ProgressListenerException.class, () -> in.transferTo(
           java.io.OutputStream.nullOutputStream()));
       assertSame(BOOM, e.getCause());
     }
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
     assertClientStillWorks();
   }
 
@@ -98,7 +91,7 @@ class ProgressListenerTest extends MockServerTest {
     ProgressListenerException e = assertThrows(ProgressListenerException.class,
         () -> client.upload(ID, file, throwingAfter(100_000)));
     assertSame(BOOM, e.getCause());
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
     assertClientStillWorksAfterConsumedEnqueue();
   }
 
@@ -108,7 +101,7 @@ class ProgressListenerTest extends MockServerTest {
     ProgressListenerException e = assertThrows(ProgressListenerException.class,
         () -> client.upload(ID, new ByteArrayInputStream(data(500_000)), -1, throwingAfter(0)));
     assertSame(BOOM, e.getCause());
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 
   @Test
@@ -121,7 +114,7 @@ class ProgressListenerTest extends MockServerTest {
           max.accumulateAndGet(done, Math::max);
         }));
     assertTrue(max.get() <= 200_000, "reported " + max);
-    Connections.assertNoneInUse(pool);
+    shared.assertNoneInUse();
   }
 
   /** The upload's enqueued answer may or may not have been consumed; either way a new call must work. */

@@ -17,8 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import no.brokerclient.auth.GrantSigners;
-import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.internal.Hex;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferInitialize;
@@ -27,7 +25,10 @@ import no.brokerclient.model.FileTransferStatus;
 import no.brokerclient.model.OrganizationNumber;
 import no.brokerclient.model.UploadResult;
 import no.brokerclient.testing.CapturedLogs;
+import no.brokerclient.testing.FakeParties;
+import no.brokerclient.testing.FakeSetup;
 import no.brokerclient.testing.MutableClock;
+import no.brokerclient.testing.Threads;
 import no.brokerclient.testkit.FakeAltinn;
 import no.brokerclient.testkit.FakeAltinn.Failure;
 import no.brokerclient.testkit.FakeBrokerTus;
@@ -38,15 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The SDK's TUS upload against FakeAltinn's Broker TUS, with its quirks and failure knobs. */
 class TusUploadTest {
-  static final String SENDER = "991825827";
-  static final String RECIPIENT = "986252932";
+  static final String SENDER = FakeParties.SENDER;
+  static final String RECIPIENT = FakeParties.RECIPIENT;
   static final int CHUNK = 64 * 1024;
   static final int SIZE = 16 * CHUNK + 1234;
 
   @TempDir Path dir;
   FakeAltinn fake;
-  Maskinporten senderTokens;
-  Maskinporten recipientTokens;
+  FakeParties parties;
   BrokerClient sender;
   BrokerClient recipient;
   Path file;
@@ -57,33 +57,21 @@ class TusUploadTest {
     fake = FakeAltinn.start();
     fake.virusScanDelay(Duration.ofMillis(20));
     fake.tus().finalizeDelay(Duration.ofMillis(20));
-    fake.resource("tus-resource", "974760673", SENDER, RECIPIENT);
-    senderTokens = tokens("tus-sender", SENDER, "altinn:broker.write");
-    recipientTokens = tokens("tus-recipient", RECIPIENT, "altinn:broker.read");
-    RetryPolicy fast = RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(10))
-        .maxBackoff(Duration.ofMillis(100)).maxRetryAfter(Duration.ofSeconds(1)).build();
-    sender = BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(senderTokens.forBroker())
-        .roles(Role.SENDER).retryPolicy(fast).tusChunkSize(CHUNK).tusThreshold(CHUNK).build();
-    recipient = BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(recipientTokens.forBroker())
-        .roles(Role.RECIPIENT).build();
+    parties = new FakeParties(fake, "tus");
+    RetryPolicy fast = FakeSetup.fastRetries(Duration.ofMillis(100), Duration.ofSeconds(1));
+    sender = parties.sender().retryPolicy(fast).tusChunkSize(CHUNK).tusThreshold(CHUNK).build();
+    recipient = parties.recipient().build();
     byte[] b = new byte[SIZE];
     new Random(7).nextBytes(b);
     file = Files.write(dir.resolve("big.bin"), b);
     md5 = Hex.md5(file);
   }
 
-  Maskinporten tokens(String clientId, String org, String scope) {
-    return Maskinporten.builder().issuer(fake.maskinportenIssuer()).clientId(clientId)
-        .signer(GrantSigners.jwk(fake.client(clientId, org, "altinn:authorization:pdp", scope)))
-        .altinnPlatformUrl(fake.platformUrl()).build();
-  }
-
   @AfterEach
   void stop() {
     sender.close();
     recipient.close();
-    senderTokens.close();
-    recipientTokens.close();
+    parties.close();
     fake.close();
   }
 
@@ -158,9 +146,8 @@ class TusUploadTest {
         Thread.sleep(10);
       }
     };
-    try (BrokerClient c = BrokerClient.builder().baseUrl(fake.platformUrl())
-        .accessTokenProvider(senderTokens.forBroker()).roles(Role.SENDER).tusChunkSize(CHUNK).tusThreshold(CHUNK)
-        .sleeper(untilPublished).build()) {
+    try (BrokerClient c = parties.sender().tusChunkSize(CHUNK).tusThreshold(CHUNK).sleeper(untilPublished)
+        .build()) {
       id[0] = c.initialize(meta().build());
       c.upload(id[0], file, (done, total) -> { }, UploadMode.TUS);
       assertEquals("Published", fake.status(id[0]));
@@ -259,19 +246,23 @@ class TusUploadTest {
     assertInstanceOf(BrokerConflictException.class, e.getCause());
   }
 
-  @Test
-  void anInterruptStopsAStalledUploadPromptly() throws Exception {
+  /** What an upload threw when interrupted, and whether its thread's interrupt flag was still set. */
+  record Interrupted(Throwable thrown, boolean flagSet) {}
+
+  /**
+   * Stalls the next PATCH, uploads on a thread of its own, interrupts that thread once the upload is sending, and
+   * waits (bounded) for it to end.
+   */
+  Interrupted interruptStalledUpload(UploadMode mode) throws Exception {
     fake.failNext("PATCH", FakeBrokerTus.PATH, Failure.delay(Duration.ofSeconds(30)));
     UUID id = sender.initialize(meta().build());
     CountDownLatch sending = new CountDownLatch(1);
-    Throwable[] thrown = new Throwable[1];
-    boolean[] flag = new boolean[1];
+    Interrupted[] outcome = new Interrupted[1];
     Thread t = new Thread(() -> {
       try {
-        sender.upload(id, file, (done, total) -> sending.countDown(), UploadMode.TUS);
+        sender.upload(id, file, (done, total) -> sending.countDown(), mode);
       } catch (Throwable e) {
-        thrown[0] = e;
-        flag[0] = Thread.currentThread().isInterrupted();
+        outcome[0] = new Interrupted(e, Thread.currentThread().isInterrupted());
       }
     });
     t.start();
@@ -279,8 +270,14 @@ class TusUploadTest {
     Thread.sleep(200);
     t.interrupt();
     assertTimeoutPreemptively(Duration.ofSeconds(10), () -> t.join());
-    assertInstanceOf(BrokerInterruptedException.class, thrown[0]);
-    assertTrue(flag[0], "the interrupt flag stays set");
+    return outcome[0] != null ? outcome[0] : new Interrupted(null, false);
+  }
+
+  @Test
+  void anInterruptStopsAStalledUploadPromptly() throws Exception {
+    Interrupted r = interruptStalledUpload(UploadMode.TUS);
+    assertInstanceOf(BrokerInterruptedException.class, r.thrown());
+    assertTrue(r.flagSet(), "the interrupt flag stays set");
   }
 
   long tusPosts() {
@@ -344,25 +341,8 @@ class TusUploadTest {
 
   @Test
   void anInterruptStopsEveryPartPromptly() throws Exception {
-    fake.failNext("PATCH", FakeBrokerTus.PATH, Failure.delay(Duration.ofSeconds(30)));
-    UUID id = sender.initialize(meta().build());
-    CountDownLatch sending = new CountDownLatch(1);
-    Throwable[] thrown = new Throwable[1];
-    Thread t = new Thread(() -> {
-      try {
-        sender.upload(id, file, (done, total) -> sending.countDown(), UploadMode.TUS_PARALLEL);
-      } catch (Throwable e) {
-        thrown[0] = e;
-      }
-    });
-    t.start();
-    assertTrue(sending.await(10, TimeUnit.SECONDS));
-    Thread.sleep(200);
-    t.interrupt();
-    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> t.join());
-    assertInstanceOf(BrokerInterruptedException.class, thrown[0]);
-    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().startsWith(
-        "broker-client-tus-") && th.isAlive()), "no part thread left running");
+    assertInstanceOf(BrokerInterruptedException.class, interruptStalledUpload(UploadMode.TUS_PARALLEL).thrown());
+    Threads.assertNoneLeft("broker-client-tus-"); // bounded: a cancelled part's thread may still be exiting
   }
 
   @Test
@@ -373,20 +353,17 @@ class TusUploadTest {
       fake.failNext("PATCH", FakeBrokerTus.PATH, Failure.delay(Duration.ofSeconds(60)));
     }
     fake.failNext("PATCH", FakeBrokerTus.PATH, Failure.status(403));
-    try (BrokerClient patient = BrokerClient.builder().baseUrl(fake.platformUrl())
-        .accessTokenProvider(senderTokens.forBroker()).roles(Role.SENDER).readTimeout(Duration.ofMinutes(2))
-        .tusChunkSize(CHUNK).tusThreshold(CHUNK).build()) {
+    try (BrokerClient patient = parties.sender().readTimeout(Duration.ofMinutes(2)).tusChunkSize(CHUNK)
+        .tusThreshold(CHUNK).build()) {
       UUID id = patient.initialize(meta().build());
       assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(BrokerAccessDeniedException.class,
           () -> patient.upload(id, file, (done, total) -> { }, UploadMode.TUS_PARALLEL)));
     }
-    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().startsWith(
-        "broker-client-tus-") && th.isAlive()), "no part thread left running");
+    Threads.assertNoneLeft("broker-client-tus-"); // bounded: a cancelled part's thread may still be exiting
   }
 
   BrokerClient restartedSender(UploadCheckpointStore store) {
-    return BrokerClient.builder().baseUrl(fake.platformUrl()).accessTokenProvider(senderTokens.forBroker())
-        .roles(Role.SENDER).tusChunkSize(CHUNK).tusThreshold(CHUNK).uploadCheckpoints(store).build();
+    return parties.sender().tusChunkSize(CHUNK).tusThreshold(CHUNK).uploadCheckpoints(store).build();
   }
 
   /** Starts an upload that dies (the listener throws) at half the file, as a crash would. */

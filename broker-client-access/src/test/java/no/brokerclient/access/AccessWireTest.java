@@ -411,11 +411,16 @@ class AccessWireTest {
   static final String REQ1 = "0c5c58ad-4fc1-4ef9-9c72-4a3376a0c3d0";
   static final String REQ2 = "1c5c58ad-4fc1-4ef9-9c72-4a3376a0c3d0";
 
+  /** @return the outcome of asking 313776735 to approve a system user with external ref {@code customer-1} */
+  SystemUserRequestResult requestForCustomer1() {
+    return client.systemUsers().requestSystemUser(CustomerRequest.builder(system(), OrganizationNumber.of("313776735"))
+        .externalRef("customer-1").build());
+  }
+
   @Test
   void requestSendsExternalRefNotExternalReferenceAndKeepsConfirmUrlAsReceived() throws Exception {
     server.enqueue(json(201, request(REQ1, "New", "acme-broker")));
-    SystemUserRequestResult r = client.systemUsers().requestSystemUser(CustomerRequest.builder(system(),
-        OrganizationNumber.of("313776735")).externalRef("customer-1").build());
+    SystemUserRequestResult r = requestForCustomer1();
     assertEquals(SystemUserRequestResult.Outcome.CREATED, r.outcome());
     assertEquals("https://am.ui.tt02.altinn.no/accessmanagement/ui/systemuser/request?id=" + REQ1
         + "&DONTCHOOSEREPORTEE=true", r.confirmUrl().orElseThrow());
@@ -434,8 +439,7 @@ class AccessWireTest {
     server.enqueue(json(200, request(REQ1, "New", "old-resource")));
     server.enqueue(status(202));
     server.enqueue(json(201, request(REQ2, "New", "acme-broker")));
-    SystemUserRequestResult r = client.systemUsers().requestSystemUser(CustomerRequest.builder(system(),
-        OrganizationNumber.of("313776735")).externalRef("customer-1").build());
+    SystemUserRequestResult r = requestForCustomer1();
     assertEquals(SystemUserRequestResult.Outcome.REPLACED, r.outcome());
     assertEquals(REQ2, r.request().id().toString());
     take();
@@ -448,8 +452,7 @@ class AccessWireTest {
   @Test
   void a200WithTheSameRequestIsKept() throws Exception {
     server.enqueue(json(200, request(REQ1, "New", "acme-broker")));
-    SystemUserRequestResult r = client.systemUsers().requestSystemUser(CustomerRequest.builder(system(),
-        OrganizationNumber.of("313776735")).externalRef("customer-1").build());
+    SystemUserRequestResult r = requestForCustomer1();
     assertEquals(SystemUserRequestResult.Outcome.EXISTING, r.outcome());
     assertEquals(1, server.getRequestCount());
   }
@@ -460,8 +463,7 @@ class AccessWireTest {
     server.enqueue(json(200, "{\"id\":\"" + REQ2 + "\",\"systemId\":\"991825827_acme-broker\",\"reporteeOrgNo\":"
         + "\"313776735\",\"externalRef\":\"customer-1\",\"isDeleted\":false,\"supplierOrgno\":\"991825827\","
         + "\"userType\":\"standard\"}"));
-    SystemUserRequestResult r = client.systemUsers().requestSystemUser(CustomerRequest.builder(system(),
-        OrganizationNumber.of("313776735")).externalRef("customer-1").build());
+    SystemUserRequestResult r = requestForCustomer1();
     assertEquals(SystemUserRequestResult.Outcome.ALREADY_APPROVED, r.outcome());
     assertEquals("customer-1", r.existing().orElseThrow().externalRef());
     take();

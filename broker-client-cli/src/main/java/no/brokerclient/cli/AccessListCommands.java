@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import no.brokerclient.Role;
 import no.brokerclient.access.AccessAction;
@@ -20,7 +19,6 @@ import no.brokerclient.access.MembershipChange;
 import no.brokerclient.access.Party;
 import no.brokerclient.access.ResourceConnection;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,23 +37,18 @@ final class AccessListCommands {
   private AccessListCommands() {}
 
   /** Options of every access-list command. */
-  abstract static class Base implements Callable<Integer> {
-    final Context ctx;
-    @Mixin
-    CommonOptions common;
+  abstract static class Base extends SessionCommand {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    Base(Context ctx) {
-      this.ctx = ctx;
+    Base() {
+      super(Role.SERVICE_OWNER);
     }
 
     @Override
-    public Integer call() {
-      try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        run(s, s.access().accessLists(), s.settings.require("BROKER_OWNER_CODE", "access lists"));
-        return 0;
-      }
+    final int run(Session s) {
+      run(s, s.access().accessLists(), s.settings.require("BROKER_OWNER_CODE", "access lists"));
+      return 0;
     }
 
     abstract void run(Session s, AccessLists lists, String owner);
@@ -68,10 +61,6 @@ final class AccessListCommands {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PARTY",
         description = "organisation numbers (or party URNs: urn:altinn:party:uuid:…, urn:altinn:party:id:…)")
     List<String> parties;
-
-    Members(Context ctx) {
-      super(ctx);
-    }
 
     void print(String verb, MembershipChange c) {
       if (json) {
@@ -154,10 +143,6 @@ final class AccessListCommands {
     @Option(names = "--for-resource", paramLabel = "ID", description = "show each list's connection to this resource")
     String resource;
 
-    ListCmd(Context ctx) {
-      super(ctx);
-    }
-
     @Override
     void run(Session s, AccessLists lists, String owner) {
       List<AccessList> all = resource != null ? lists.listForResource(owner, resource) : lists.list(owner);
@@ -181,10 +166,6 @@ final class AccessListCommands {
   static final class Show extends Base {
     @Parameters(index = "0", paramLabel = "LIST", description = "the list id")
     String list;
-
-    Show(Context ctx) {
-      super(ctx);
-    }
 
     @Override
     void run(Session s, AccessLists lists, String owner) {
@@ -228,10 +209,6 @@ final class AccessListCommands {
     @Option(names = "--description", paramLabel = "TEXT", description = "the list's description")
     String description;
 
-    Create(Context ctx) {
-      super(ctx);
-    }
-
     @Override
     void run(Session s, AccessLists lists, String owner) {
       AccessList l = lists.create(owner, list, name, description);
@@ -248,10 +225,6 @@ final class AccessListCommands {
   @Command(name = "add-members", mixinStandardHelpOptions = true,
       description = "Add parties to an access list (idempotent; in requests of at most 100).")
   static final class AddMembers extends Members {
-    AddMembers(Context ctx) {
-      super(ctx);
-    }
-
     @Override
     void run(Session s, AccessLists lists, String owner) {
       print("added", lists.addMembers(owner, list, parties(parties)));
@@ -261,10 +234,6 @@ final class AccessListCommands {
   @Command(name = "remove-members", mixinStandardHelpOptions = true,
       description = "Remove parties from an access list (idempotent).")
   static final class RemoveMembers extends Members {
-    RemoveMembers(Context ctx) {
-      super(ctx);
-    }
-
     @Override
     void run(Session s, AccessLists lists, String owner) {
       print("removed", lists.removeMembers(owner, list, parties(parties)));
@@ -279,10 +248,6 @@ final class AccessListCommands {
     @Option(names = "--actions", split = ",", paramLabel = "ACTION",
         description = "read (receive), write (send), subscribe (events); default every action of the policy")
     List<String> actions;
-
-    Connect(Context ctx) {
-      super(ctx);
-    }
 
     @Override
     void run(Session s, AccessLists lists, String owner) {

@@ -3,7 +3,6 @@ package no.brokerclient.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,15 +14,9 @@ import picocli.CommandLine.Option;
             + " Altinn token exchange, Broker and access to the resource, the subscription key and event"
             + " subscriptions.",
         "Exit code 0 only when every check passes."})
-final class DoctorCommand implements Callable<Integer> {
-  private final Context ctx;
-
+final class DoctorCommand extends SessionCommand {
   @Mixin
-  CommonOptions common;
-
-  @Option(names = "--role", paramLabel = "ROLE",
-      description = "sender, recipient or service-owner (BROKER_ROLE; default sender)")
-  String role;
+  RoleOption role;
 
   @Option(names = "--json", description = "print the report as JSON")
   boolean json;
@@ -31,47 +24,41 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--no-events", negatable = false, description = "skip the event-subscription checks")
   boolean noEvents;
 
-  DoctorCommand(Context ctx) {
-    this.ctx = ctx;
-  }
-
   @Override
-  public Integer call() {
-    try (Session s = new Session(common, ctx, Commands.role(role, common, ctx, "sender"))) {
-      List<Doctor.Check> checks = new Doctor(s, !noEvents).run();
-      boolean ok = checks.stream().allMatch(c -> c.status() == Doctor.Status.PASS);
-      if (json) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("ok", ok);
-        report.put("role", s.role.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        report.put("checks", checks.stream().map(c -> {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("name", c.name());
-          m.put("status", c.status().name().toLowerCase(java.util.Locale.ROOT));
-          m.put("detail", c.detail());
-          if (c.fix() != null) {
-            m.put("fix", c.fix());
-          }
-          return m;
-        }).toList());
-        Json.print(ctx.out(), report);
-      } else {
-        for (Doctor.Check c : checks) {
-          String mark = switch (c.status()) {
-            case PASS -> "✓";
-            case FAIL -> "✗";
-            case SKIP -> "-";
-          };
-          ctx.out().println(mark + " " + c.name() + ": " + c.detail());
-          if (c.fix() != null) {
-            ctx.out().println("    fix: " + c.fix());
-          }
+  int run(Session s) {
+    List<Doctor.Check> checks = new Doctor(s, !noEvents).run();
+    boolean ok = checks.stream().allMatch(c -> c.status() == Doctor.Status.PASS);
+    if (json) {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("ok", ok);
+      report.put("role", s.role.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      report.put("checks", checks.stream().map(c -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("status", c.status().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("detail", c.detail());
+        if (c.fix() != null) {
+          m.put("fix", c.fix());
         }
-        long failed = checks.stream().filter(c -> c.status() != Doctor.Status.PASS).count();
-        ctx.out().println(ok ? "All " + checks.size() + " checks passed." : failed + " of " + checks.size()
-            + " checks did not pass.");
+        return m;
+      }).toList());
+      Json.print(ctx.out(), report);
+    } else {
+      for (Doctor.Check c : checks) {
+        String mark = switch (c.status()) {
+          case PASS -> "✓";
+          case FAIL -> "✗";
+          case SKIP -> "-";
+        };
+        ctx.out().println(mark + " " + c.name() + ": " + c.detail());
+        if (c.fix() != null) {
+          ctx.out().println("    fix: " + c.fix());
+        }
       }
-      return ok ? ExitCode.OK.code : ExitCode.FAILED.code;
+      long failed = checks.stream().filter(c -> c.status() != Doctor.Status.PASS).count();
+      ctx.out().println(ok ? "All " + checks.size() + " checks passed." : failed + " of " + checks.size()
+          + " checks did not pass.");
     }
+    return ok ? ExitCode.OK.code : ExitCode.FAILED.code;
   }
 }

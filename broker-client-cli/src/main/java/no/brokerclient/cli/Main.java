@@ -126,7 +126,10 @@ public final class Main implements Runnable {
     };
   }
 
-  /** Creates commands, handing those that want it the {@link Context}. */
+  /**
+   * Creates commands, handing those that want it the {@link Context}: through their constructor, or for a
+   * {@link SessionCommand} by setting it.
+   */
   private static final class Factory implements CommandLine.IFactory {
     private final Context ctx;
 
@@ -141,7 +144,11 @@ public final class Main implements Runnable {
         c.setAccessible(true);
         return c.newInstance(ctx);
       } catch (NoSuchMethodException e) {
-        return CommandLine.defaultFactory().create(cls);
+        K k = CommandLine.defaultFactory().create(cls);
+        if (k instanceof SessionCommand command) {
+          command.ctx = ctx;
+        }
+        return k;
       }
     }
   }

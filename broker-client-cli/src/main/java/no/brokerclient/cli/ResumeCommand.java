@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import no.brokerclient.Role;
 import no.brokerclient.model.FileTransferOverview;
@@ -28,14 +27,9 @@ import picocli.CommandLine.Parameters;
     description = {
         "Finish a TUS upload after a crash or restart, from its checkpoint (only the missing bytes are sent).",
         "The file must be the same, unchanged file. Without --id, the checkpoint for FILE names the file transfer."})
-final class ResumeCommand implements Callable<Integer> {
+final class ResumeCommand extends SessionCommand {
   private static final Pattern ID = Pattern.compile(
       "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  private final Context ctx;
-
-  @Mixin
-  CommonOptions common;
-
   @Mixin
   TusOptions tusOptions;
 
@@ -52,30 +46,34 @@ final class ResumeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the overview as JSON")
   boolean json;
 
-  ResumeCommand(Context ctx) {
-    this.ctx = ctx;
+  private UUID fid;
+
+  ResumeCommand() {
+    super(Role.SENDER);
   }
 
   @Override
-  public Integer call() throws IOException {
+  void check() throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new CliException(ExitCode.USAGE, file + " is not a file");
     }
-    UUID fid = id != null ? Commands.id(id) : fromCheckpoint();
-    try (Session s = new Session(common, ctx, Role.SENDER)) {
-      tusOptions.apply(s, file, ctx.err());
-      UploadResult r = s.broker().resumeUpload(fid, file, new Progress(json ? ctx.err() : ctx.out(), ctx.tty(),
-          "uploading"));
-      FileTransferOverview ov = wait != null
-          ? s.broker().awaitStatus(fid, FileTransferStatus.PUBLISHED, wait) : s.broker().getOverview(fid);
-      if (json) {
-        Json.print(ctx.out(), ov);
-      } else {
-        ctx.out().println("resumed " + fid + " " + ov.fileTransferStatus() + " (" + ov.fileName() + ", "
-            + r.size() + " bytes" + (r.md5() != null ? ", MD5 " + r.md5() : "") + ")");
-      }
-      return 0;
+    fid = id != null ? Commands.id(id) : fromCheckpoint();
+  }
+
+  @Override
+  int run(Session s) throws IOException {
+    tusOptions.apply(s, file, ctx.err());
+    UploadResult r = s.broker().resumeUpload(fid, file, new Progress(json ? ctx.err() : ctx.out(), ctx.tty(),
+        "uploading"));
+    FileTransferOverview ov = wait != null
+        ? s.broker().awaitStatus(fid, FileTransferStatus.PUBLISHED, wait) : s.broker().getOverview(fid);
+    if (json) {
+      Json.print(ctx.out(), ov);
+    } else {
+      ctx.out().println("resumed " + fid + " " + ov.fileTransferStatus() + " (" + ov.fileName() + ", "
+          + r.size() + " bytes" + (r.md5() != null ? ", MD5 " + r.md5() : "") + ")");
     }
+    return 0;
   }
 
   /** The file transfer whose checkpoint is beside FILE, or the only one in --checkpoints. */

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import no.brokerclient.Role;
 import no.brokerclient.SendOptions;
 import no.brokerclient.UploadMode;
@@ -22,12 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
     description = "Send a file to one or more organisations (as BROKER_SENDER_ORG, on BROKER_RESOURCE).")
-final class SendCommand implements Callable<Integer> {
-  private final Context ctx;
-
-  @Mixin
-  CommonOptions common;
-
+final class SendCommand extends SessionCommand {
   @Parameters(index = "0", paramLabel = "FILE", description = "the file to send")
   Path file;
 
@@ -58,42 +52,40 @@ final class SendCommand implements Callable<Integer> {
   @Mixin
   TusOptions tusOptions;
 
-  SendCommand(Context ctx) {
-    this.ctx = ctx;
+  SendCommand() {
+    super(Role.SENDER);
   }
 
   @Override
-  public Integer call() {
-    try (Session s = new Session(common, ctx, Role.SENDER)) {
-      FileTransferInitialize.Builder b = FileTransferInitialize.builder()
-          .fileName(name != null ? name : file.getFileName().toString())
-          .resourceId(s.resource())
-          .sender(s.senderOrg())
-          .recipients(to);
-      if (properties != null) {
-        b.propertyList(properties);
-      }
-      if (reference != null) {
-        b.sendersFileTransferReference(reference);
-      }
-      SendOptions.Builder o = SendOptions.builder()
-          .progressListener(new Progress(json ? ctx.err() : ctx.out(), ctx.tty(), "uploading"));
-      if (wait != null) {
-        o.awaitPublished(wait);
-      }
-      Integer parts = tusOptions.parts;
-      if (tus || parts != null) {
-        o.uploadMode(parts != null && parts > 1 ? UploadMode.TUS_PARALLEL : UploadMode.TUS);
-      }
-      tusOptions.apply(s, file, ctx.err());
-      FileTransferOverview ov = s.broker().send(b.build(), file, o.build());
-      if (json) {
-        Json.print(ctx.out(), ov);
-      } else {
-        ctx.out().println("sent " + ov.fileTransferId() + " " + ov.fileTransferStatus() + " (" + ov.fileName() + ", "
-            + ov.fileTransferSize() + " bytes, to " + String.join(", ", to) + ")");
-      }
-      return 0;
+  int run(Session s) {
+    FileTransferInitialize.Builder b = FileTransferInitialize.builder()
+        .fileName(name != null ? name : file.getFileName().toString())
+        .resourceId(s.resource())
+        .sender(s.senderOrg())
+        .recipients(to);
+    if (properties != null) {
+      b.propertyList(properties);
     }
+    if (reference != null) {
+      b.sendersFileTransferReference(reference);
+    }
+    SendOptions.Builder o = SendOptions.builder()
+        .progressListener(new Progress(json ? ctx.err() : ctx.out(), ctx.tty(), "uploading"));
+    if (wait != null) {
+      o.awaitPublished(wait);
+    }
+    Integer parts = tusOptions.parts;
+    if (tus || parts != null) {
+      o.uploadMode(parts != null && parts > 1 ? UploadMode.TUS_PARALLEL : UploadMode.TUS);
+    }
+    tusOptions.apply(s, file, ctx.err());
+    FileTransferOverview ov = s.broker().send(b.build(), file, o.build());
+    if (json) {
+      Json.print(ctx.out(), ov);
+    } else {
+      ctx.out().println("sent " + ov.fileTransferId() + " " + ov.fileTransferStatus() + " (" + ov.fileName() + ", "
+          + ov.fileTransferSize() + " bytes, to " + String.join(", ", to) + ")");
+    }
+    return 0;
   }
 }

@@ -3,14 +3,10 @@ package no.brokerclient.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.YearMonth;
-import java.util.concurrent.Callable;
 import no.brokerclient.Role;
 import no.brokerclient.model.MonthlyStatisticsRequest;
-import no.brokerclient.model.ResourceSettings;
 import no.brokerclient.model.ResourceSettingsUpdate;
-import no.brokerclient.model.ServiceOwner;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,35 +14,28 @@ import picocli.CommandLine.Parameters;
 final class ServiceOwnerCommands {
   private ServiceOwnerCommands() {}
 
+  /** Base of the service-owner commands: they act as the service owner. */
+  abstract static class Base extends SessionCommand {
+    Base() {
+      super(Role.SERVICE_OWNER);
+    }
+  }
+
   @Command(name = "resource", mixinStandardHelpOptions = true, description = "Read or change the resource's Broker"
       + " settings (service owner).", subcommands = {ResourceGet.class, ResourceSet.class})
   static final class Resource {}
 
   @Command(name = "get", mixinStandardHelpOptions = true, description = "Show BROKER_RESOURCE's settings.")
-  static final class ResourceGet implements Callable<Integer> {
-    private final Context ctx;
-    @Mixin
-    CommonOptions common;
-
-    ResourceGet(Context ctx) {
-      this.ctx = ctx;
-    }
-
+  static final class ResourceGet extends Base {
     @Override
-    public Integer call() {
-      try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        ResourceSettings r = s.broker().serviceOwner().getResource(s.resource());
-        Json.print(ctx.out(), r);
-        return 0;
-      }
+    int run(Session s) {
+      Json.print(ctx.out(), s.broker().serviceOwner().getResource(s.resource()));
+      return 0;
     }
   }
 
   @Command(name = "set", mixinStandardHelpOptions = true, description = "Change BROKER_RESOURCE's settings.")
-  static final class ResourceSet implements Callable<Integer> {
-    private final Context ctx;
-    @Mixin
-    CommonOptions common;
+  static final class ResourceSet extends Base {
     @Option(names = "--max-file-transfer-size", paramLabel = "BYTES", description = "largest file")
     Long maxSize;
     @Option(names = "--time-to-live", paramLabel = "DURATION", description = "e.g. P30D")
@@ -56,13 +45,10 @@ final class ServiceOwnerCommands {
     Boolean purge;
     @Option(names = "--purge-grace-period", paramLabel = "DURATION", description = "e.g. PT2H")
     Duration grace;
-
-    ResourceSet(Context ctx) {
-      this.ctx = ctx;
-    }
+    private ResourceSettingsUpdate update;
 
     @Override
-    public Integer call() {
+    void check() {
       ResourceSettingsUpdate.Builder b = ResourceSettingsUpdate.builder();
       if (maxSize != null) {
         b.maxFileTransferSize(maxSize);
@@ -76,12 +62,14 @@ final class ServiceOwnerCommands {
       if (grace != null) {
         b.purgeFileTransferGracePeriod(grace);
       }
-      ResourceSettingsUpdate update = b.build();
-      try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        s.broker().serviceOwner().updateResource(s.resource(), update);
-        ctx.out().println("updated " + s.resource());
-        return 0;
-      }
+      update = b.build();
+    }
+
+    @Override
+    int run(Session s) {
+      s.broker().serviceOwner().updateResource(s.resource(), update);
+      ctx.out().println("updated " + s.resource());
+      return 0;
     }
   }
 
@@ -91,71 +79,42 @@ final class ServiceOwnerCommands {
   static final class ServiceOwnerCmd {}
 
   @Command(name = "get", mixinStandardHelpOptions = true, description = "Show the service owner and its storage.")
-  static final class OwnerGet implements Callable<Integer> {
-    private final Context ctx;
-    @Mixin
-    CommonOptions common;
-
-    OwnerGet(Context ctx) {
-      this.ctx = ctx;
-    }
-
+  static final class OwnerGet extends Base {
     @Override
-    public Integer call() {
-      try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        ServiceOwner o = s.broker().serviceOwner().getServiceOwner();
-        Json.print(ctx.out(), o);
-        return 0;
-      }
+    int run(Session s) {
+      Json.print(ctx.out(), s.broker().serviceOwner().getServiceOwner());
+      return 0;
     }
   }
 
   @Command(name = "register", mixinStandardHelpOptions = true, description = "Register the service owner.")
-  static final class OwnerRegister implements Callable<Integer> {
-    private final Context ctx;
-    @Mixin
-    CommonOptions common;
+  static final class OwnerRegister extends Base {
     @Parameters(index = "0", paramLabel = "NAME", description = "the service owner's name")
     String name;
 
-    OwnerRegister(Context ctx) {
-      this.ctx = ctx;
-    }
-
     @Override
-    public Integer call() {
-      try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        s.broker().serviceOwner().registerServiceOwner(name);
-        ctx.out().println("registered service owner " + name);
-        return 0;
-      }
+    int run(Session s) {
+      s.broker().serviceOwner().registerServiceOwner(name);
+      ctx.out().println("registered service owner " + name);
+      return 0;
     }
   }
 
   @Command(name = "statistics", mixinStandardHelpOptions = true,
       description = "Download a month's statistics for BROKER_RESOURCE (service owner).")
-  static final class Statistics implements Callable<Integer> {
-    private final Context ctx;
-    @Mixin
-    CommonOptions common;
+  static final class Statistics extends Base {
     @Option(names = "--month", required = true, paramLabel = "YYYY-MM", description = "the month")
     YearMonth month;
     @Option(names = "--out", paramLabel = "FILE", description = "where to write it (default statistics-YYYY-MM.csv)")
     Path out;
 
-    Statistics(Context ctx) {
-      this.ctx = ctx;
-    }
-
     @Override
-    public Integer call() {
-      try (Session s = new Session(common, ctx, Role.SERVICE_OWNER)) {
-        Path target = out != null ? out : Path.of("statistics-" + month + ".csv");
-        long n = s.broker().serviceOwner().downloadMonthlyStatistics(MonthlyStatisticsRequest.builder(month)
-            .resourceId(s.resource()).build(), target);
-        ctx.out().println("wrote " + target + " (" + n + " bytes)");
-        return 0;
-      }
+    int run(Session s) {
+      Path target = out != null ? out : Path.of("statistics-" + month + ".csv");
+      long n = s.broker().serviceOwner().downloadMonthlyStatistics(MonthlyStatisticsRequest.builder(month)
+          .resourceId(s.resource()).build(), target);
+      ctx.out().println("wrote " + target + " (" + n + " bytes)");
+      return 0;
     }
   }
 }

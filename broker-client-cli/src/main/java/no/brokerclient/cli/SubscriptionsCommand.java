@@ -1,7 +1,6 @@
 package no.brokerclient.cli;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import no.brokerclient.Role;
 import no.brokerclient.events.EnsureResult;
 import no.brokerclient.events.EventSubscriptions;
@@ -17,21 +16,9 @@ import picocli.CommandLine.Parameters;
         SubscriptionsCommand.Delete.class})
 final class SubscriptionsCommand {
   /** Options of every subscriptions command. */
-  abstract static class Base implements Callable<Integer> {
-    final Context ctx;
+  abstract static class Base extends SessionCommand {
     @Mixin
-    CommonOptions common;
-    @Option(names = "--role", paramLabel = "ROLE",
-        description = "sender, recipient or service-owner (BROKER_ROLE; default sender)")
-    String role;
-
-    Base(Context ctx) {
-      this.ctx = ctx;
-    }
-
-    Session session() {
-      return new Session(common, ctx, Commands.role(role, common, ctx, "sender"));
-    }
+    RoleOption role;
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List this client's subscriptions.")
@@ -39,26 +26,20 @@ final class SubscriptionsCommand {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    ListCmd(Context ctx) {
-      super(ctx);
-    }
-
     @Override
-    public Integer call() {
-      try (Session s = session()) {
-        List<Subscription> subs = s.events().list();
-        if (json) {
-          Json.print(ctx.out(), subs.stream().map(Commands::json).toList());
-        } else {
-          String fmt = "%-6s  %-9s  %-40s  %-32s  %s%n";
-          ctx.out().printf(java.util.Locale.ROOT, fmt, "ID", "VALIDATED", "RESOURCE", "TYPE", "SUBJECT");
-          for (Subscription x : subs) {
-            ctx.out().printf(java.util.Locale.ROOT, fmt, x.id(), x.validated(), x.resourceFilter(),
-                x.typeFilter() == null ? "(all)" : x.typeFilter(), x.subjectFilter() == null ? "" : x.subjectFilter());
-          }
+    int run(Session s) {
+      List<Subscription> subs = s.events().list();
+      if (json) {
+        Json.print(ctx.out(), subs.stream().map(Commands::json).toList());
+      } else {
+        String fmt = "%-6s  %-9s  %-40s  %-32s  %s%n";
+        ctx.out().printf(java.util.Locale.ROOT, fmt, "ID", "VALIDATED", "RESOURCE", "TYPE", "SUBJECT");
+        for (Subscription x : subs) {
+          ctx.out().printf(java.util.Locale.ROOT, fmt, x.id(), x.validated(), x.resourceFilter(),
+              x.typeFilter() == null ? "(all)" : x.typeFilter(), x.subjectFilter() == null ? "" : x.subjectFilter());
         }
-        return 0;
       }
+      return 0;
     }
   }
 
@@ -75,44 +56,38 @@ final class SubscriptionsCommand {
         + " BROKER_WEBHOOK_SECRET)")
     String secretFile;
 
-    Ensure(Context ctx) {
-      super(ctx);
-    }
-
     @Override
-    public Integer call() {
-      try (Session s = session()) {
-        EventSubscriptions.Builder b = EventSubscriptions.builder().platformUrl(s.platformUrl())
-            .resourceId(s.resource()).endpoint(endpoint);
-        String secret = secretFile != null ? Settings.readSecret("--webhook-secret-file", secretFile)
-            : s.settings.secret("BROKER_WEBHOOK_SECRET");
-        if (secret != null) {
-          b.webhookSecret(secret);
-        }
-        if (s.role == Role.SERVICE_OWNER) {
-          b.asServiceOwner().allTypes();
-        } else {
-          if (s.org() == null) {
-            throw new CliException(ExitCode.USAGE, "set " + (s.role == Role.SENDER ? "BROKER_SENDER_ORG"
-                : "BROKER_RECIPIENT_ORG") + ": subscriptions are for an organisation (subjectFilter)");
-          }
-          b.subject(s.org());
-          if (s.role == Role.SENDER) {
-            b.senderEvents();
-          } else {
-            b.recipientEvents();
-          }
-        }
-        EnsureResult r = s.events().ensure(b.build(), deleteStale);
-        for (EnsureResult.Entry e : r.entries()) {
-          ctx.out().println(e.outcome().name().toLowerCase(java.util.Locale.ROOT) + " " + e.subscription().id() + " "
-              + e.request().typeFilter() + (e.subscription().validated() ? " validated" : " not validated yet"));
-        }
-        for (Subscription d : r.deleted()) {
-          ctx.out().println("deleted " + d.id());
-        }
-        return 0;
+    int run(Session s) {
+      EventSubscriptions.Builder b = EventSubscriptions.builder().platformUrl(s.platformUrl())
+          .resourceId(s.resource()).endpoint(endpoint);
+      String secret = secretFile != null ? Settings.readSecret("--webhook-secret-file", secretFile)
+          : s.settings.secret("BROKER_WEBHOOK_SECRET");
+      if (secret != null) {
+        b.webhookSecret(secret);
       }
+      if (s.role == Role.SERVICE_OWNER) {
+        b.asServiceOwner().allTypes();
+      } else {
+        if (s.org() == null) {
+          throw new CliException(ExitCode.USAGE, "set " + (s.role == Role.SENDER ? "BROKER_SENDER_ORG"
+              : "BROKER_RECIPIENT_ORG") + ": subscriptions are for an organisation (subjectFilter)");
+        }
+        b.subject(s.org());
+        if (s.role == Role.SENDER) {
+          b.senderEvents();
+        } else {
+          b.recipientEvents();
+        }
+      }
+      EnsureResult r = s.events().ensure(b.build(), deleteStale);
+      for (EnsureResult.Entry e : r.entries()) {
+        ctx.out().println(e.outcome().name().toLowerCase(java.util.Locale.ROOT) + " " + e.subscription().id() + " "
+            + e.request().typeFilter() + (e.subscription().validated() ? " validated" : " not validated yet"));
+      }
+      for (Subscription d : r.deleted()) {
+        ctx.out().println("deleted " + d.id());
+      }
+      return 0;
     }
   }
 
@@ -121,17 +96,11 @@ final class SubscriptionsCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "the subscription id")
     int id;
 
-    Delete(Context ctx) {
-      super(ctx);
-    }
-
     @Override
-    public Integer call() {
-      try (Session s = session()) {
-        s.events().delete(id);
-        ctx.out().println("deleted " + id);
-        return 0;
-      }
+    int run(Session s) {
+      s.events().delete(id);
+      ctx.out().println("deleted " + id);
+      return 0;
     }
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
+import no.brokerclient.Role;
 import no.brokerclient.access.CustomerRequest;
 import no.brokerclient.access.LocalizedText;
 import no.brokerclient.access.SystemRegistration;
@@ -15,7 +15,6 @@ import no.brokerclient.access.SystemUserRequestResult;
 import no.brokerclient.access.SystemUsers;
 import no.brokerclient.model.OrganizationNumber;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,23 +32,14 @@ final class SystemUserCommands {
   private SystemUserCommands() {}
 
   /** Options of every system-user command. */
-  abstract static class Base implements Callable<Integer> {
-    final Context ctx;
-    @Mixin
-    CommonOptions common;
+  abstract static class Base extends SessionCommand {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    Base(Context ctx) {
-      this.ctx = ctx;
-    }
-
     @Override
-    public Integer call() {
-      try (Session s = new Session(common, ctx, Commands.role(null, common, ctx, "sender"))) {
-        run(s, s.access().systemUsers(), systemId(s));
-        return 0;
-      }
+    final int run(Session s) {
+      run(s, s.access().systemUsers(), systemId(s));
+      return 0;
     }
 
     abstract void run(Session s, SystemUsers users, String systemId);
@@ -60,10 +50,6 @@ final class SystemUserCommands {
     @Option(names = "--customer", paramLabel = "ORGNO",
         description = "the customer organisation (default the role's: BROKER_SENDER_ORG or BROKER_RECIPIENT_ORG)")
     String customer;
-
-    ForCustomer(Context ctx) {
-      super(ctx);
-    }
 
     OrganizationNumber customer(Session s) {
       if (customer != null) {
@@ -135,10 +121,6 @@ final class SystemUserCommands {
         description = "an https URL customers may be sent to after approving (repeatable)")
     List<String> redirects;
 
-    Register(Context ctx) {
-      super(ctx);
-    }
-
     @Override
     void run(Session s, SystemUsers users, String systemId) {
       int u = systemId.indexOf('_');
@@ -170,10 +152,6 @@ final class SystemUserCommands {
     @Option(names = "--redirect-url", paramLabel = "URL",
         description = "where the customer's browser goes afterwards (one of the system's allowed URLs)")
     String redirect;
-
-    Request(Context ctx) {
-      super(ctx);
-    }
 
     @Override
     void run(Session s, SystemUsers users, String systemId) {
@@ -207,10 +185,6 @@ final class SystemUserCommands {
   static final class Status extends ForCustomer {
     @Parameters(index = "0", arity = "0..1", paramLabel = "REQUEST", description = "the request id")
     String id;
-
-    Status(Context ctx) {
-      super(ctx);
-    }
 
     @Override
     void run(Session s, SystemUsers users, String systemId) {
@@ -254,10 +228,6 @@ final class SystemUserCommands {
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "List the system users customers have approved for BROKER_SYSTEM_ID.")
   static final class ListCmd extends Base {
-    ListCmd(Context ctx) {
-      super(ctx);
-    }
-
     @Override
     void run(Session s, SystemUsers users, String systemId) {
       List<SystemUser> all = users.list(systemId);

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import no.brokerclient.BrokerClient;
 import no.brokerclient.Role;
 import no.brokerclient.model.DownloadResult;
@@ -21,7 +20,6 @@ import no.brokerclient.model.RecipientStatus;
 import no.brokerclient.model.SearchRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -65,10 +63,8 @@ final class TransferCommands {
 
   @Command(name = "search", aliases = "list", mixinStandardHelpOptions = true,
       description = "Search file transfers on the resource (Broker's filters) and show them as a table or JSON.")
-  static final class Search implements Callable<Integer> {
-    private final Context ctx;
-    @Mixin
-    CommonOptions common;
+  static final class Search extends SessionCommand {
+    /** Read by {@link SessionCommand}. */
     @Option(names = "--role", paramLabel = "ROLE", description = "sender or recipient (BROKER_ROLE; default sender)")
     String role;
     @Option(names = "--status", paramLabel = "STATUS", converter = StatusConverter.class,
@@ -86,118 +82,98 @@ final class TransferCommands {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    Search(Context ctx) {
-      this.ctx = ctx;
-    }
-
     @Override
-    public Integer call() {
-      Role r = Commands.role(role, common, ctx, "sender");
-      try (Session s = new Session(common, ctx, r)) {
-        FileTransferSearch.Builder b = FileTransferSearch.builder(s.resource())
-            .role(r == Role.RECIPIENT ? SearchRole.RECIPIENT : SearchRole.SENDER);
-        if (status != null) {
-          b.status(status);
-        }
-        if (recipientStatus != null) {
-          b.recipientStatus(recipientStatus);
-        }
-        if (from != null) {
-          b.from(from);
-        }
-        if (until != null) {
-          b.to(until);
-        }
-        if (ascending) {
-          b.orderAscending(true);
-        }
-        List<FileTransferOverview> rows = new ArrayList<>();
-        for (UUID id : s.broker().search(b.build())) {
-          rows.add(s.broker().getOverview(id));
-        }
-        if (json) {
-          Json.print(ctx.out(), rows);
-        } else {
-          table(ctx.out(), rows);
-        }
-        return 0;
+    int run(Session s) {
+      FileTransferSearch.Builder b = FileTransferSearch.builder(s.resource())
+          .role(s.role == Role.RECIPIENT ? SearchRole.RECIPIENT : SearchRole.SENDER);
+      if (status != null) {
+        b.status(status);
       }
+      if (recipientStatus != null) {
+        b.recipientStatus(recipientStatus);
+      }
+      if (from != null) {
+        b.from(from);
+      }
+      if (until != null) {
+        b.to(until);
+      }
+      if (ascending) {
+        b.orderAscending(true);
+      }
+      List<FileTransferOverview> rows = new ArrayList<>();
+      for (UUID id : s.broker().search(b.build())) {
+        rows.add(s.broker().getOverview(id));
+      }
+      if (json) {
+        Json.print(ctx.out(), rows);
+      } else {
+        table(ctx.out(), rows);
+      }
+      return 0;
     }
   }
 
   /** Options of the commands that take one file-transfer id. */
-  abstract static class OneTransfer implements Callable<Integer> {
-    final Context ctx;
-    @Mixin
-    CommonOptions common;
+  abstract static class OneTransfer extends SessionCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "the file transfer id")
     String id;
     @Option(names = "--json", description = "print JSON")
     boolean json;
+    UUID fid;
 
-    OneTransfer(Context ctx) {
-      this.ctx = ctx;
+    OneTransfer() {}
+
+    OneTransfer(Role role) {
+      super(role);
     }
 
-    Role defaultRole() {
-      return Commands.role(null, common, ctx, "sender");
+    @Override
+    final void check() {
+      fid = Commands.id(id);
     }
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a file transfer's overview.")
   static final class Status extends OneTransfer {
-    Status(Context ctx) {
-      super(ctx);
-    }
-
     @Override
-    public Integer call() {
-      UUID fid = Commands.id(id);
-      try (Session s = new Session(common, ctx, defaultRole())) {
-        FileTransferOverview o = s.broker().getOverview(fid);
-        if (json) {
-          Json.print(ctx.out(), o);
-          return 0;
-        }
-        PrintWriter out = ctx.out();
-        out.println(o.fileTransferId() + "  " + o.fileTransferStatus() + "  " + o.fileName() + "  "
-            + o.fileTransferSize() + " bytes  from " + o.sender());
-        for (RecipientStatus r : o.recipients()) {
-          out.println("  " + r.recipient() + "  " + r.currentRecipientFileTransferStatusCode() + "  "
-              + r.currentRecipientFileTransferStatusChanged());
-        }
+    int run(Session s) {
+      FileTransferOverview o = s.broker().getOverview(fid);
+      if (json) {
+        Json.print(ctx.out(), o);
         return 0;
       }
+      PrintWriter out = ctx.out();
+      out.println(o.fileTransferId() + "  " + o.fileTransferStatus() + "  " + o.fileName() + "  "
+          + o.fileTransferSize() + " bytes  from " + o.sender());
+      for (RecipientStatus r : o.recipients()) {
+        out.println("  " + r.recipient() + "  " + r.currentRecipientFileTransferStatusCode() + "  "
+            + r.currentRecipientFileTransferStatusChanged());
+      }
+      return 0;
     }
   }
 
   @Command(name = "details", mixinStandardHelpOptions = true,
       description = "Show a file transfer's history (status and recipient changes).")
   static final class Details extends OneTransfer {
-    Details(Context ctx) {
-      super(ctx);
-    }
-
     @Override
-    public Integer call() {
-      UUID fid = Commands.id(id);
-      try (Session s = new Session(common, ctx, defaultRole())) {
-        FileTransferDetails d = s.broker().getDetails(fid);
-        if (json) {
-          Json.print(ctx.out(), d);
-          return 0;
-        }
-        PrintWriter out = ctx.out();
-        out.println(d.fileTransferId() + "  " + d.fileTransferStatus() + "  " + d.fileName());
-        for (FileTransferDetails.StatusChange c : d.fileTransferStatusHistory()) {
-          out.println("  " + c.fileTransferStatusChanged() + "  " + c.fileTransferStatus());
-        }
-        for (FileTransferDetails.RecipientStatusChange c : d.recipientFileTransferStatusHistory()) {
-          out.println("  " + c.recipientFileTransferStatusChanged() + "  " + c.recipient() + "  "
-              + c.recipientFileTransferStatusCode());
-        }
+    int run(Session s) {
+      FileTransferDetails d = s.broker().getDetails(fid);
+      if (json) {
+        Json.print(ctx.out(), d);
         return 0;
       }
+      PrintWriter out = ctx.out();
+      out.println(d.fileTransferId() + "  " + d.fileTransferStatus() + "  " + d.fileName());
+      for (FileTransferDetails.StatusChange c : d.fileTransferStatusHistory()) {
+        out.println("  " + c.fileTransferStatusChanged() + "  " + c.fileTransferStatus());
+      }
+      for (FileTransferDetails.RecipientStatusChange c : d.recipientFileTransferStatusHistory()) {
+        out.println("  " + c.recipientFileTransferStatusChanged() + "  " + c.recipient() + "  "
+            + c.recipientFileTransferStatusCode());
+      }
+      return 0;
     }
   }
 
@@ -210,27 +186,24 @@ final class TransferCommands {
         + " connection and resuming on its own (1 to 16; default 1, one stream; 4 for big files over a WAN)")
     int ranges = 1;
 
-    Download(Context ctx) {
-      super(ctx);
+    Download() {
+      super(Role.RECIPIENT);
     }
 
     @Override
-    public Integer call() throws java.io.IOException {
-      UUID fid = Commands.id(id);
-      try (Session s = new Session(common, ctx, Role.RECIPIENT)) {
-        if (ranges < 1 || ranges > BrokerClient.MAX_DOWNLOAD_RANGES) {
-          throw new CliException(ExitCode.USAGE, "--ranges must be 1 to " + BrokerClient.MAX_DOWNLOAD_RANGES
-              + ", got " + ranges);
-        }
-        DownloadResult r = fetch(s, fid, out, ranges, ctx, json);
-        if (json) {
-          Json.print(ctx.out(), r);
-        } else {
-          ctx.out().println("downloaded " + fid + " to " + r.path() + " (" + r.size() + " bytes, MD5 "
-              + (r.checksumVerified() ? "verified" : "not available") + ")");
-        }
-        return 0;
+    int run(Session s) throws java.io.IOException {
+      if (ranges < 1 || ranges > BrokerClient.MAX_DOWNLOAD_RANGES) {
+        throw new CliException(ExitCode.USAGE, "--ranges must be 1 to " + BrokerClient.MAX_DOWNLOAD_RANGES
+            + ", got " + ranges);
       }
+      DownloadResult r = fetch(s, fid, out, ranges, ctx, json);
+      if (json) {
+        Json.print(ctx.out(), r);
+      } else {
+        ctx.out().println("downloaded " + fid + " to " + r.path() + " (" + r.size() + " bytes, MD5 "
+            + (r.checksumVerified() ? "verified" : "not available") + ")");
+      }
+      return 0;
     }
   }
 
@@ -249,28 +222,22 @@ final class TransferCommands {
   @Command(name = "confirm", mixinStandardHelpOptions = true,
       description = "Confirm a downloaded file as the recipient.")
   static final class Confirm extends OneTransfer {
-    Confirm(Context ctx) {
-      super(ctx);
+    Confirm() {
+      super(Role.RECIPIENT);
     }
 
     @Override
-    public Integer call() {
-      UUID fid = Commands.id(id);
-      try (Session s = new Session(common, ctx, Role.RECIPIENT)) {
-        s.broker().confirmDownload(fid);
-        ctx.out().println("confirmed " + fid);
-        return 0;
-      }
+    int run(Session s) {
+      s.broker().confirmDownload(fid);
+      ctx.out().println("confirmed " + fid);
+      return 0;
     }
   }
 
   @Command(name = "receive", mixinStandardHelpOptions = true,
       description = "Download, verify and confirm every published file for BROKER_RECIPIENT_ORG; with --loop, keep"
           + " polling until interrupted.")
-  static final class Receive implements Callable<Integer> {
-    private final Context ctx;
-    @Mixin
-    CommonOptions common;
+  static final class Receive extends SessionCommand {
     @Option(names = "--out", paramLabel = "DIR", description = "directory; each file goes to DIR/ID/NAME"
         + " (default: the current one)")
     Path out = Path.of(".");
@@ -282,37 +249,35 @@ final class TransferCommands {
     @Option(names = "--ranges", paramLabel = "N", description = "byte ranges per download (1 to 16; default 1)")
     int ranges = 1;
 
-    Receive(Context ctx) {
-      this.ctx = ctx;
+    Receive() {
+      super(Role.RECIPIENT);
     }
 
     @Override
-    public Integer call() throws java.io.IOException, InterruptedException {
-      try (Session s = new Session(common, ctx, Role.RECIPIENT)) {
-        do {
-          List<UUID> ids = s.broker().search(FileTransferSearch.builder(s.resource()).role(SearchRole.RECIPIENT)
-              .status(FileTransferStatus.PUBLISHED).orderAscending(true).build());
-          var me = s.org();
-          for (UUID id : ids) {
-            RecipientStatus mine = me == null ? null : s.broker().getOverview(id).recipient(me);
-            if (mine != null && RecipientFileTransferStatus.DOWNLOAD_CONFIRMED.equals(
-                mine.currentRecipientFileTransferStatusCode())) {
-              continue; // confirmed by us, still Published for another recipient
-            }
-            DownloadResult r = fetch(s, id, out.resolve(id.toString()), ranges, ctx, false);
-            s.broker().confirmDownload(id);
-            ctx.out().println("received " + id + " → " + r.path() + " (" + r.size() + " bytes, MD5 "
-                + (r.checksumVerified() ? "verified" : "not available") + "), confirmed");
+    int run(Session s) throws java.io.IOException, InterruptedException {
+      do {
+        List<UUID> ids = s.broker().search(FileTransferSearch.builder(s.resource()).role(SearchRole.RECIPIENT)
+            .status(FileTransferStatus.PUBLISHED).orderAscending(true).build());
+        var me = s.org();
+        for (UUID id : ids) {
+          RecipientStatus mine = me == null ? null : s.broker().getOverview(id).recipient(me);
+          if (mine != null && RecipientFileTransferStatus.DOWNLOAD_CONFIRMED.equals(
+              mine.currentRecipientFileTransferStatusCode())) {
+            continue; // confirmed by us, still Published for another recipient
           }
-          if (ids.isEmpty() && !loop) {
-            ctx.out().println("nothing to receive");
-          }
-          if (loop) {
-            Thread.sleep(interval.toMillis());
-          }
-        } while (loop);
-        return 0;
-      }
+          DownloadResult r = fetch(s, id, out.resolve(id.toString()), ranges, ctx, false);
+          s.broker().confirmDownload(id);
+          ctx.out().println("received " + id + " → " + r.path() + " (" + r.size() + " bytes, MD5 "
+              + (r.checksumVerified() ? "verified" : "not available") + "), confirmed");
+        }
+        if (ids.isEmpty() && !loop) {
+          ctx.out().println("nothing to receive");
+        }
+        if (loop) {
+          Thread.sleep(interval.toMillis());
+        }
+      } while (loop);
+      return 0;
     }
   }
 }

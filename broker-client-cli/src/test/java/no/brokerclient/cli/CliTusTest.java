@@ -14,24 +14,20 @@ import java.util.Random;
 import java.util.UUID;
 import no.brokerclient.testkit.FakeAltinn.Failure;
 import no.brokerclient.testkit.FakeBrokerTus;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code send --tus [--parts N]} and {@code resume} through the real command line against FakeAltinn. */
 class CliTusTest {
+  @AutoClose
   static Fixture f;
   static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
   static void start() throws IOException {
     f = new Fixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
   }
 
   static Path file(Path dir, String name, int size) throws IOException {

@@ -11,23 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code doctor} and {@code send} as a separate process: the real {@code main}, exit codes and streams. */
 class SpawnedCliTest {
+  @AutoClose
   static Fixture f;
 
   @BeforeAll
   static void start() throws IOException {
     f = new Fixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
   }
 
   private record Run(int code, String out, String err) {}

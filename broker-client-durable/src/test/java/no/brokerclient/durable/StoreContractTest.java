@@ -164,13 +164,18 @@ class StoreContractTest {
     assertEquals(100, new HashSet<>(claimed).size());
   }
 
+  /** Offers file transfer {@code id} at {@link #T0} and lets owner {@code a} claim it then. */
+  static InboxEntry claimedByA(JdbcDurableStore s, UUID id) {
+    s.offerInbox(id, "OFFER", T0);
+    return s.claimInbox("a", 1, T0, LEASE).get(0);
+  }
+
   @ParameterizedTest
   @EnumSource(Databases.Engine.class)
   void anExpiredLeaseCanBeTakenOverAndFencesTheOldOwner(Databases.Engine engine) {
     JdbcDurableStore s = store(engine);
-    UUID id = UUID.randomUUID();
-    s.offerInbox(id, "OFFER", T0);
-    InboxEntry a = s.claimInbox("a", 1, T0, LEASE).get(0);
+    InboxEntry a = claimedByA(s, UUID.randomUUID());
+    UUID id = a.fileTransferId();
     assertEquals(1, a.claims());
     assertTrue(s.claimInbox("b", 1, T0.plusSeconds(30), LEASE).isEmpty(), "lease still running");
     InboxEntry b = s.claimInbox("b", 1, T0.plusSeconds(61), LEASE).get(0);
@@ -193,10 +198,8 @@ class StoreContractTest {
   @EnumSource(Databases.Engine.class)
   void renewalKeepsTheClaimAndBackoffHidesTheRowUntilDue(Databases.Engine engine) {
     JdbcDurableStore s = store(engine);
-    UUID id = UUID.randomUUID();
-    s.offerInbox(id, "OFFER", T0);
-    InboxEntry a = s.claimInbox("a", 1, T0, LEASE).get(0);
-    assertTrue(s.renew("inbox", id, new Claim("a", a.claim().token(), T0.plusSeconds(600))));
+    InboxEntry a = claimedByA(s, UUID.randomUUID());
+    assertTrue(s.renew("inbox", a.fileTransferId(), new Claim("a", a.claim().token(), T0.plusSeconds(600))));
     assertTrue(s.claimInbox("b", 1, T0.plusSeconds(300), LEASE).isEmpty(), "renewed lease still running");
     Instant retry = T0.plusSeconds(900);
     assertTrue(s.saveInbox(a.failed(InboxState.DISCOVERED, 1, retry, "boom"), InboxState.DISCOVERED, true, T0));
@@ -212,9 +215,7 @@ class StoreContractTest {
   void finalRowsAreNeverClaimed(Databases.Engine engine) {
     JdbcDurableStore s = store(engine);
     for (InboxState end : List.of(InboxState.CONFIRMED, InboxState.QUARANTINED, InboxState.GONE)) {
-      UUID id = UUID.randomUUID();
-      s.offerInbox(id, "OFFER", T0);
-      InboxEntry e = s.claimInbox("a", 1, T0, LEASE).get(0);
+      InboxEntry e = claimedByA(s, UUID.randomUUID());
       assertTrue(s.saveInbox(e.to(end), InboxState.DISCOVERED, true, T0));
     }
     assertTrue(s.claimInbox("a", 10, T0.plusSeconds(3600), LEASE).isEmpty());

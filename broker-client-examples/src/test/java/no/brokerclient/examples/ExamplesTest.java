@@ -3,9 +3,6 @@ package no.brokerclient.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,33 +15,15 @@ import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferOverview;
 import no.brokerclient.model.FileTransferStatus;
 import no.brokerclient.model.ResourceSettings;
-import no.brokerclient.testkit.FakeAltinn;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every example runs against the embedded fake, so a broken example fails the build. */
-class ExamplesTest {
-  FakeAltinn fake;
-  ExampleEnvironment env;
-  final ByteArrayOutputStream console = new ByteArrayOutputStream();
-  final PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-
+class ExamplesTest extends FakeExampleTest {
   @BeforeEach
-  void start() throws Exception {
-    fake = FakeAltinn.start();
+  void slowVirusScan() {
     fake.virusScanDelay(Duration.ofMillis(50));
-    env = ExampleEnvironment.of(fake);
-  }
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
-
-  String console() {
-    return console.toString(StandardCharsets.UTF_8);
   }
 
   @Test

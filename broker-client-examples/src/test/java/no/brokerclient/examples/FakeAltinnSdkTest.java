@@ -32,7 +32,6 @@ import no.brokerclient.RetryPolicy;
 import no.brokerclient.Role;
 import no.brokerclient.SendOptions;
 import no.brokerclient.auth.AltinnScopes;
-import no.brokerclient.auth.GrantSigners;
 import no.brokerclient.auth.Maskinporten;
 import no.brokerclient.AltinnEnvironment;
 import no.brokerclient.events.BrokerEvent;
@@ -50,6 +49,7 @@ import no.brokerclient.model.FileTransferStatus;
 import no.brokerclient.model.MonthlyStatisticsRequest;
 import no.brokerclient.model.RecipientFileTransferStatus;
 import no.brokerclient.model.SearchRole;
+import no.brokerclient.testing.FakeSetup;
 import no.brokerclient.testkit.FakeAltinn;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -62,20 +62,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SDK against the embedded FakeAltinn: Broker's rules as the fake enforces them, and the failure knobs. */
-class FakeAltinnSdkTest {
+class FakeAltinnSdkTest extends FakeExampleTest {
   @TempDir Path dir;
-  FakeAltinn fake;
-  ExampleEnvironment env;
   BrokerClient sender;
   BrokerClient recipient;
 
   @BeforeEach
-  void start() throws Exception {
-    fake = FakeAltinn.start();
+  void start() {
     fake.virusScanDelay(Duration.ofMillis(50));
-    env = ExampleEnvironment.of(fake);
-    RetryPolicy fast = RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(10))
-        .maxBackoff(Duration.ofMillis(50)).maxRetryAfter(Duration.ofSeconds(2)).build();
+    RetryPolicy fast = FakeSetup.fastRetries(Duration.ofMillis(50), Duration.ofSeconds(2));
     sender = env.broker(env.sender(), Role.SENDER).retryPolicy(fast).build();
     recipient = env.broker(env.recipient(), Role.RECIPIENT).retryPolicy(fast).build();
   }
@@ -84,7 +79,6 @@ class FakeAltinnSdkTest {
   void stop() {
     sender.close();
     recipient.close();
-    env.close();
   }
 
   FileTransferInitialize.Builder meta(String name) {
@@ -360,10 +354,8 @@ class FakeAltinnSdkTest {
       assertEquals(406, r.code());
       assertTrue(r.header("Content-Type").startsWith("text/plain"));
     }
-    String readerKey = fake.client("reader", env.recipientOrg().digits(), AltinnScopes.AUTHORIZATION_PDP,
-        AltinnScopes.BROKER_READ);
-    try (Maskinporten reader = Maskinporten.builder().issuer(fake.maskinportenIssuer()).clientId("reader")
-        .signer(GrantSigners.jwk(readerKey)).altinnPlatformUrl(fake.platformUrl()).build();
+    try (Maskinporten reader = FakeSetup.maskinporten(fake, "reader", env.recipientOrg().digits(),
+        AltinnScopes.AUTHORIZATION_PDP, AltinnScopes.BROKER_READ);
         Response r = http.newCall(new Request.Builder().url(base)
             .header("Authorization", "Bearer " + reader.forBroker().accessToken(AltinnScopes.RECIPIENT))
             .post(RequestBody.create("{}", MediaType.get("application/json"))).build()).execute()) {

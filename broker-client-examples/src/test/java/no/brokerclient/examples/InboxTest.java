@@ -3,9 +3,6 @@ package no.brokerclient.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,31 +17,13 @@ import no.brokerclient.events.EventRole;
 import no.brokerclient.events.EventType;
 import no.brokerclient.model.DownloadResult;
 import no.brokerclient.model.FileTransferInitialize;
-import no.brokerclient.testkit.FakeAltinn;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class InboxTest {
+class InboxTest extends FakeExampleTest {
   @TempDir
   Path dir;
-  FakeAltinn fake;
-  ExampleEnvironment env;
-  final ByteArrayOutputStream console = new ByteArrayOutputStream();
-  final PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-
-  @BeforeEach
-  void start() throws Exception {
-    fake = FakeAltinn.start();
-    env = ExampleEnvironment.of(fake);
-  }
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   UUID published(BrokerClient sender, String name) throws Exception {
     Path f = Files.writeString(dir.resolve(name), "contents of " + name);
@@ -78,13 +57,13 @@ class InboxTest {
       inbox.onEvent(event(first));
       inbox.onEvent(event(second));
       List<DownloadResult> got = inbox.await(1, 60);
-      assertEquals(1, got.size(), console.toString(StandardCharsets.UTF_8));
+      assertEquals(1, got.size(), console());
       assertEquals(second, got.get(0).fileTransferId(), "the worker went on with the next event");
     } finally {
       http.dispatcher().executorService().shutdown();
       http.connectionPool().evictAll();
     }
     assertTrue(failed.get());
-    assertTrue(console.toString(StandardCharsets.UTF_8).contains("could not receive " + first), console.toString());
+    assertTrue(console().contains("could not receive " + first), console());
   }
 }

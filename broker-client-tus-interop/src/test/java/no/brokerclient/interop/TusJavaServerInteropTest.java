@@ -131,30 +131,33 @@ class TusJavaServerInteropTest {
     }
   }
 
-  @Test
-  void connectionCutMidPatchResumesFromTheServersOffset() throws Exception {
-    try (BrokerClient c = client(1)) {
+  /**
+   * Uploads in {@code parts} with the connection cut once, when the server has half the file, and checks the file
+   * arrived whole.
+   *
+   * @return the bytes the server received twice
+   */
+  long uploadCutAtHalf(int parts, UploadMode mode) throws Exception {
+    try (BrokerClient c = client(parts)) {
       UUID id = initialize(c, md5);
       proxy.cutWhenUpstreamReaches(SIZE / 2);
-      upload(c, id, UploadMode.TUS);
+      upload(c, id, mode);
       assertEquals(1, proxy.cuts(), "the connection was cut once, mid-PATCH");
       assertEquals(sha256, server.sha256(id));
-      long resent = server.patchBytesReceived() - SIZE;
-      assertTrue(resent >= 0 && resent <= CHUNK, "at most one chunk sent twice, was " + resent);
+      return server.patchBytesReceived() - SIZE;
     }
   }
 
   @Test
+  void connectionCutMidPatchResumesFromTheServersOffset() throws Exception {
+    long resent = uploadCutAtHalf(1, UploadMode.TUS);
+    assertTrue(resent >= 0 && resent <= CHUNK, "at most one chunk sent twice, was " + resent);
+  }
+
+  @Test
   void everyPartCutAtHalfResumesOnItsOwn() throws Exception {
-    try (BrokerClient c = client(4)) {
-      UUID id = initialize(c, md5);
-      proxy.cutWhenUpstreamReaches(SIZE / 2);
-      upload(c, id, UploadMode.TUS_PARALLEL);
-      assertEquals(1, proxy.cuts());
-      assertEquals(sha256, server.sha256(id));
-      long resent = server.patchBytesReceived() - SIZE;
-      assertTrue(resent >= 0 && resent <= 4L * CHUNK, "at most one chunk per part sent twice, was " + resent);
-    }
+    long resent = uploadCutAtHalf(4, UploadMode.TUS_PARALLEL);
+    assertTrue(resent >= 0 && resent <= 4L * CHUNK, "at most one chunk per part sent twice, was " + resent);
   }
 
   @Test
