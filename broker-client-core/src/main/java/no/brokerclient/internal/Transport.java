@@ -229,15 +229,6 @@ public final class Transport {
     return retrier.backoff(attempt);
   }
 
-  /**
-   * @param header a {@code Retry-After} value, or {@code null}
-   * @param date the response's {@code Date} header, or {@code null}
-   * @return the capped wait, or {@code null}
-   */
-  public Duration retryAfter(String header, String date) {
-    return retrier.retryAfter(header, date);
-  }
-
   private static ApiError readError(Call call, Response response) {
     String body = "";
     try (ResponseBody rb = response.body()) {
