@@ -259,10 +259,9 @@ public final class TusTransfer {
         transport.execute(call).close();
         return;
       } catch (BrokerIOException | BrokerServerException | BrokerConflictException e) {
-        FileTransferStatus s = status.get();
-        if (!FileTransferStatus.UPLOAD_STARTED.equals(s)) {
-          LOG.info("The final TUS POST of {} failed ({}), but the transfer is {}: it took effect", fileTransferId,
-              e.getMessage(), s);
+        if (finished(status)) {
+          LOG.info("The final TUS POST of {} failed ({}), but the transfer is past UploadStarted: it took effect",
+              fileTransferId, e.getMessage());
           return;
         }
         if (attempt >= 2 || e instanceof BrokerConflictException) {
