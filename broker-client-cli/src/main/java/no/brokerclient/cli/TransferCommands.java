@@ -129,7 +129,7 @@ final class TransferCommands {
     }
 
     @Override
-    final void check() {
+    void check() {
       fid = Commands.id(id);
     }
   }
@@ -191,11 +191,13 @@ final class TransferCommands {
     }
 
     @Override
+    void check() {
+      super.check();
+      checkRanges(ranges);
+    }
+
+    @Override
     int run(Session s) throws java.io.IOException {
-      if (ranges < 1 || ranges > BrokerClient.MAX_DOWNLOAD_RANGES) {
-        throw new CliException(ExitCode.USAGE, "--ranges must be 1 to " + BrokerClient.MAX_DOWNLOAD_RANGES
-            + ", got " + ranges);
-      }
       DownloadResult r = fetch(s, fid, out, ranges, ctx, json);
       if (json) {
         Json.print(ctx.out(), r);
@@ -204,6 +206,14 @@ final class TransferCommands {
             + (r.checksumVerified() ? "verified" : "not available") + ")");
       }
       return 0;
+    }
+  }
+
+  /** {@code --ranges} of download and receive, checked before the session opens (core checks it again). */
+  static void checkRanges(int ranges) {
+    if (ranges < 1 || ranges > BrokerClient.MAX_DOWNLOAD_RANGES) {
+      throw new CliException(ExitCode.USAGE, "--ranges must be 1 to " + BrokerClient.MAX_DOWNLOAD_RANGES
+          + ", got " + ranges);
     }
   }
 
@@ -251,6 +261,11 @@ final class TransferCommands {
 
     Receive() {
       super(Role.RECIPIENT);
+    }
+
+    @Override
+    void check() {
+      checkRanges(ranges);
     }
 
     @Override

@@ -195,6 +195,7 @@ class CliTest {
     assertEquals(0, sent.code(), sent.all());
     String id = JSON.readTree(sent.out()).path("fileTransferId").asText();
     assertEquals(ExitCode.USAGE.code, f.run("recipient", "download", id, "--ranges", "17").code());
+    assertEquals(ExitCode.USAGE.code, f.run("recipient", "receive", "--ranges", "0").code());
     Path out = tmp.resolve("in");
     Fixture.Result dl = f.run("recipient", "download", id, "--out", out.toString(), "--ranges", "3");
     assertEquals(0, dl.code(), dl.all());
